@@ -1,0 +1,84 @@
+"""REST API building blocks: permissions, pagination, one error format, scoped viewsets.
+
+Every error answers ``{"code": ..., "message": ..., "errors": {field: [messages]}}``.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _validation_errors(error):
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_validation_errors(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        first = next(iter(errors.values()), [""])
+        message = first[0] if isinstance(first, list) and first else str(first)
+        body = {"code": "invalid", "message": str(message), "errors": errors}
+    else:
+        detail = data.get("detail", "") if isinstance(data, dict) else data
+        body = {"code": getattr(detail, "code", exc.default_code), "message": str(detail), "errors": {}}
+    response.data = body
+    return response
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    """A model viewset whose reads are scoped and whose writes go through services.
+
+    Subclasses implement ``create_object(data)``, ``update_object(instance, data)`` and
+    ``destroy_object(instance)`` by calling the app's service functions, which raise Django's
+    ValidationError on a broken rule. ``data`` is the serializer's validated data.
+    """
+
+    required_permissions = None  # set per @action; None means the model permissions apply
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(self.request.user)
+        return queryset
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.instance = self.create_object(serializer.validated_data)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            self.destroy_object(instance)
+
+    def create_object(self, data):
+        raise exceptions.MethodNotAllowed("POST")
+
+    def update_object(self, instance, data):
+        raise exceptions.MethodNotAllowed("PUT")
+
+    def destroy_object(self, instance):
+        raise exceptions.MethodNotAllowed("DELETE")
+
+
+def action_response(serializer_class, instance, request, status=200):
+    return Response(serializer_class(instance, context={"request": request}).data, status=status)

@@ -1,0 +1,28 @@
+"""API settings classes, kept apart from crm.core.api because DRF imports them while importing
+its own views (importing crm.core.api at that moment would be circular)."""
+
+from rest_framework import pagination, permissions
+
+
+class RolePermissions(permissions.DjangoModelPermissions):
+    """Role-based operation permissions; reading needs the model's view permission too."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }
+
+    def has_permission(self, request, view):
+        # Views without a model queryset (actions, reports) declare ``required_permissions``.
+        required = getattr(view, "required_permissions", None)
+        if required is not None:
+            return request.user.is_authenticated and request.user.has_perms(required)
+        return super().has_permission(request, view)
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200

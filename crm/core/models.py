@@ -1,0 +1,66 @@
+"""Base models shared by every business record."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record whose edits carry the version they started from (see core.concurrency)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one way to read owned records: ``Model.objects.visible_to(user)``.
+
+    The model names the path to the responsible user in ``scope_owner_field`` (``owner`` for
+    most records, ``customer__owner`` for records reached through their customer).
+    """
+
+    def visible_to(self, user):
+        from crm.accounts.scope import visible_owner_ids
+
+        owner_ids = visible_owner_ids(user)
+        if owner_ids is None:
+            return self
+        field = getattr(self.model, "scope_owner_field", "owner")
+        return self.filter(**{f"{field}__in": owner_ids})
+
+
+class OwnedModel(VersionedModel):
+    """A business record with a responsible user (owner) and its creator."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    scope_owner_field = "owner"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
