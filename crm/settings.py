@@ -167,6 +167,7 @@ STORAGES = {
         )
     },
 }
+WHITENOISE_USE_FINDERS = not PRODUCTION  # serve app static files without collectstatic when embedded
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
