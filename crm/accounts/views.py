@@ -113,6 +113,7 @@ class UserCreateView(CrmFormView):
     permission_required = "accounts.add_user"
     title = gettext_lazy("New user")
     form_class = UserForm
+    template_name = "accounts/user_form.html"
     success_message = gettext_lazy("User created.")
     cancel_url = reverse_lazy("accounts:user-list")
 
