@@ -1,6 +1,8 @@
 """Users, departments and roles over the API: the same services and permissions as the pages."""
 
 from django.contrib.auth.models import Permission
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -18,6 +20,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "parent", "sort_order", "version"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PermissionCodeField(serializers.RelatedField):
     """A permission as "app_label.codename", the form the menu registry uses."""
 
