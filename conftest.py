@@ -1,10 +1,17 @@
 """Fixtures shared by every app's tests: one user per default role, signed-in clients."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hashers
 from rest_framework.test import APIClient
 
 from crm.accounts.models import Role
 from crm.accounts.tests.factories import user_with_role
+
+# Tests create thousands of users; the production hasher's deliberate slowness (≈0.6 s a hash on
+# this hardware) is not what they check.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+get_hashers.cache_clear()
 
 
 @pytest.fixture

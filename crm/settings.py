@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "crm.core",
     "crm.accounts",
     "crm.dictionary",
+    "crm.customers",
+    "crm.catalog",
+    "crm.sales",
+    "crm.service",
     "crm.audit",
 ]
 
@@ -79,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "crm.audit.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -145,6 +149,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "crm.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies in front of the app: the client address is then
+# read from X-Forwarded-For, so the lockout is per user and address, not per proxy.
+# Without a proxy the header is ignored, so a client cannot dodge the lockout by forging it.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 0)) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Churn warning: a customer with no order for this many months gets a warning (R-LOST-1).
+CRM_CHURN_MONTHS = int(os.environ.get("CRM_CHURN_MONTHS", 6))
 
 # Internationalisation
 LANGUAGE_CODE = "zh-hans"
@@ -189,6 +203,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 # Scheduled jobs: each also exists as a management command (see docs/operations.md).
 CELERY_BEAT_SCHEDULE = {
+    "open-churn-warnings": {"task": "crm.customers.tasks.open_churn_warnings", "schedule": timedelta(hours=24)},
     "clear-expired-sessions": {
         "task": "crm.accounts.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
@@ -198,8 +213,9 @@ CELERY_BEAT_SCHEDULE = {
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its challenge makes an unauthenticated call answer 401, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -220,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("REST API of the CRM. Every endpoint applies the caller's permissions and data scope."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes every endpoint: only signed-in users (or token holders) read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from our own static files (no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -228,6 +246,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 MESSAGE_TAGS = {40: "danger"}
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Security: on in production, harmless in the embedded mode.
 SESSION_COOKIE_HTTPONLY = True

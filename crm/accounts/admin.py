@@ -13,6 +13,10 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ("roles",)
 
+    def has_delete_permission(self, request, obj=None):
+        # Users are disabled, never deleted: their records keep them as owner (R-AUTH-1).
+        return False
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):

@@ -1,6 +1,7 @@
 """Users, departments and roles over the API: the same services and permissions as the pages."""
 
 from django.contrib.auth.models import Permission
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +19,8 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "parent", "sort_order", "version"]
+        # The service checks uniqueness per level and names the field that clashes.
+        validators = []
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -103,7 +106,10 @@ class DepartmentViewSet(ServiceModelViewSet):
 
 
 class RoleViewSet(ServiceModelViewSet):
-    queryset = Role.objects.prefetch_related("permissions")
+    # Each permission is shown as "app_label.codename": fetch the content types with them.
+    queryset = Role.objects.prefetch_related(
+        Prefetch("permissions", queryset=Permission.objects.select_related("content_type"))
+    )
     serializer_class = RoleSerializer
     search_fields = ["name"]
 

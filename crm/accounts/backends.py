@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Q
 
 
 class RoleBackend(ModelBackend):
@@ -10,10 +9,11 @@ class RoleBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        User = get_user_model()
-        user = User._default_manager.filter(Q(username=username) | Q(mobile=username)).first()
+        users = get_user_model()._default_manager
+        # A username wins over a mobile number, so the owner of that username can always sign in.
+        user = users.filter(username=username).first() or users.filter(mobile=username).first()
         if user is None:
-            User().set_password(password)  # same cost as a real check: no timing hint
+            get_user_model()().set_password(password)  # same cost as a real check: no timing hint
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

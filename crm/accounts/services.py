@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from crm.core import menu
 from crm.core.concurrency import save_versioned
@@ -127,6 +128,9 @@ def _ensure_an_administrator_remains(user, *, active, roles):
     was_admin = user.is_active and User.objects.filter(_administrator_q(), pk=user.pk).exists()
     stays_admin = active and (user.is_superuser or any(r.system_key == Role.Key.ADMINISTRATOR for r in roles))
     if was_admin and not stays_admin:
+        # One lock for every such change: two administrators disabling each other at the same
+        # moment would otherwise each still see the other as active.
+        Role.objects.select_for_update().filter(system_key=Role.Key.ADMINISTRATOR).first()
         others = User.objects.filter(_administrator_q(), is_active=True).exclude(pk=user.pk).exists()
         if not others:
             raise ValidationError(_("This is the last active administrator. Make another user an administrator first."))
@@ -148,9 +152,9 @@ def _check_superior(user, superior):
         raise ValidationError({"superior": _("The superior must be an active user.")})
 
 
-def _check_unique(field, value, exclude_pk=None, message=None):
+def _check_unique(field, value, exclude_pk=None, message=None, error_field=None):
     if value and User.objects.filter(**{field: value}).exclude(pk=exclude_pk).exists():
-        raise ValidationError({field: message})
+        raise ValidationError({error_field or field: message})
 
 
 def _check_user_fields(*, username, mobile, department, exclude_pk=None):
@@ -163,6 +167,9 @@ def _check_user_fields(*, username, mobile, department, exclude_pk=None):
         raise ValidationError(errors)
     _check_unique("username", username, exclude_pk, _("This username is already taken."))
     _check_unique("mobile", mobile, exclude_pk, _("This mobile number is already used by another user."))
+    # Users sign in with either, so one user's username must not be another user's mobile number.
+    _check_unique("mobile", username, exclude_pk, _("This username is another user's mobile number."), "username")
+    _check_unique("username", mobile, exclude_pk, _("This mobile number is another user's username."), "mobile")
 
 
 @transaction.atomic
@@ -206,6 +213,9 @@ def create_user(
     return user
 
 
+USER_EDIT_FIELDS = ["username", "name", "mobile", "email", "department", "superior", "position", "gender"]
+
+
 @transaction.atomic
 def update_user(
     user,
@@ -230,7 +240,8 @@ def update_user(
     _ensure_an_administrator_remains(user, active=user.is_active, roles=roles)
     user.username, user.name, user.mobile, user.email = username, name, mobile, email
     user.department, user.superior, user.position, user.gender = department, superior, position, gender
-    save_versioned(user, expected_version=expected_version)
+    # Only the edited fields: the password, active flag and language change without a new version.
+    save_versioned(user, expected_version=expected_version, update_fields=USER_EDIT_FIELDS)
     user.roles.set(roles)
     forget_scope(user)
     return user
@@ -256,7 +267,13 @@ def reset_password(user, *, password, by):
         raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoke_api_tokens(user)
     return user
+
+
+def revoke_api_tokens(user):
+    """A new password ends the API access the old one gave (sessions end by themselves)."""
+    Token.objects.filter(user=user).delete()
 
 
 @transaction.atomic

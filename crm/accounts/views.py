@@ -36,13 +36,13 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """Shown by django-axes instead of checking the password while an account is locked."""
-    form = LoginForm(request)
+    # An unbound form: a bound one would try to authenticate, which is what the lock forbids.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form.add_error(
-        None,
-        _("Too many failed sign-in attempts. This account is locked for %(minutes)d minutes.") % {"minutes": minutes},
-    )
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    message = _("Too many failed sign-in attempts. This account is locked for %(minutes)d minutes.") % {
+        "minutes": minutes
+    }
+    return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

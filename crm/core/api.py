@@ -6,8 +6,9 @@ Every error answers ``{"code": ..., "message": ..., "errors": {field: [messages]
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,6 +64,11 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
             serializer.instance = self.create_object(serializer.validated_data)
 
     def perform_update(self, serializer):
+        # Without the version the client read, a concurrent edit could not be detected.
+        if "version" in serializer.fields and serializer.validated_data.get("version") is None:
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version of the record you read; it detects concurrent edits.")]}
+            )
         with transaction.atomic():
             serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
 
@@ -78,6 +84,14 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def destroy_object(self, instance):
         raise exceptions.MethodNotAllowed("DELETE")
+
+
+def page_not_found(request, exception=None):
+    """``handler404``: an unknown API address answers in the API's error format, other
+    addresses get the site's 404 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def action_response(serializer_class, instance, request, status=200):

@@ -2,14 +2,33 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.boundfield import BoundField
+
+
+class CrmBoundField(BoundField):
+    """Marks a field invalid when it is rendered, so errors a service adds later show too."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.errors:
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
 
 
 class BootstrapFormMixin:
-    """Gives every widget its Bootstrap class and marks invalid fields."""
+    """Gives every widget its Bootstrap class and marks invalid fields.
+
+    Nothing here may read ``self.errors``: that validates the form before a subclass's
+    ``__init__`` has finished setting up its fields (querysets, choices, removed fields).
+    """
+
+    bound_field_class = CrmBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 css = "form-check-input"
@@ -17,11 +36,7 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if css:
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def add_service_error(self, error: ValidationError):
         """Show a service's ValidationError on the fields it names, or above the form."""

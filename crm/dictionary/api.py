@@ -13,6 +13,8 @@ class DictItemSerializer(serializers.ModelSerializer):
         model = DictItem
         fields = ["id", "dict_type", "label", "value", "sort_order", "editable", "is_active", "version"]
         read_only_fields = ["editable"]
+        # The service checks uniqueness and names the field that clashes.
+        validators = []
 
 
 class DictItemViewSet(ServiceModelViewSet):

@@ -6,11 +6,6 @@ register = template.Library()
 
 
 @register.filter
-def startswith(value, prefix):
-    return str(value).startswith(str(prefix))
-
-
-@register.filter
 def badge_for(item, user):
     return item.badge(user) if item.badge else 0
 

@@ -1,0 +1,115 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.accounts.filters import FilterForm
+from crm.accounts.scope import visible_owner_ids
+from crm.dictionary.models import DictItem, DictType
+
+from .models import Activity, ChurnRecord, Customer
+
+
+def _search_widget(placeholder=""):
+    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+def managers_in_scope(request):
+    """The managers a filter offers: the users whose records the viewer may see."""
+    users = get_user_model().objects.order_by("username")
+    if request is None:
+        return users.none()
+    owner_ids = visible_owner_ids(request.user)
+    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+
+
+def _dict_items(dict_type):
+    def queryset(request):
+        return DictItem.objects.filter(dict_type=dict_type).order_by("sort_order", "id")
+
+    return queryset
+
+
+class ManagerFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", managers_in_scope)
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=_search_widget(_("Number, name, phone, address"))
+    )
+    number = django_filters.CharFilter(label=_("Number"), lookup_expr="icontains", widget=_search_widget())
+    name = django_filters.CharFilter(label=_("Customer name"), lookup_expr="icontains", widget=_search_widget())
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=_dict_items(DictType.REGION), empty_label=_("All")
+    )
+    owner = ManagerFilter(label=_("Manager"))
+    grade = django_filters.ModelChoiceFilter(
+        label=_("Grade"), queryset=_dict_items(DictType.CUSTOMER_GRADE), empty_label=_("All")
+    )
+    # Without a status the view leaves deleted customers out.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Customer.Status.choices, empty_label=_("Normal and lost")
+    )
+
+    class Meta:
+        model = Customer
+        fields = []
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(name__icontains=value)
+            | Q(phone__icontains=value)
+            | Q(address__icontains=value)
+        )
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    whose = django_filters.ChoiceFilter(
+        label=_("Customers"),
+        choices=[("all", _("All customers I can see"))],
+        empty_label=_("Customers I manage"),
+        method="filter_whose",
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), field_name="customer__name", lookup_expr="icontains", widget=_search_widget()
+    )
+    method = django_filters.ModelChoiceFilter(
+        label=_("Follow-up method"),
+        field_name="follow_up_method",
+        queryset=_dict_items(DictType.FOLLOW_UP_METHOD),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = []
+        form = FilterForm
+
+    def filter_whose(self, queryset, name, value):
+        return queryset  # the view picks the base queryset from this value
+
+
+class ChurnFilter(django_filters.FilterSet):
+    customer = django_filters.CharFilter(
+        label=_("Customer"), method="filter_customer", widget=_search_widget(_("Number or name"))
+    )
+    owner = ManagerFilter(label=_("Manager"), field_name="customer__owner")
+    # Without a status the view shows the open records.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ChurnRecord.Status.choices, empty_label=_("Open (warning or postponed)")
+    )
+
+    class Meta:
+        model = ChurnRecord
+        fields = []
+        form = FilterForm
+
+    def filter_customer(self, queryset, name, value):
+        return queryset.filter(Q(customer__name__icontains=value) | Q(customer__number__icontains=value))

@@ -1,0 +1,469 @@
+"""Every change to customers, contacts, interaction records and churn records.
+
+Each function runs in one transaction and raises ``ValidationError`` (with a message for the
+user) when a rule forbids the change. Callers pass records they fetched through the user's
+data scope; services that act on many records re-apply the scope themselves.
+"""
+
+import calendar
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import DateField, Exists, Max, OuterRef, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.core.concurrency import save_versioned
+
+from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
+
+# Fields a customer form or the API may set (number, status and version have their own rules).
+CUSTOMER_FIELDS = (
+    "name",
+    "region",
+    "owner",
+    "grade",
+    "satisfaction",
+    "credit",
+    "address",
+    "post_code",
+    "phone",
+    "fax",
+    "website",
+    "licence_number",
+    "legal_representative",
+    "registered_capital",
+    "annual_turnover",
+    "bank",
+    "bank_account",
+    "local_tax_number",
+    "national_tax_number",
+)
+
+# What the specification's customer edit form requires (R-CUST-1). A customer created from an
+# opportunity may lack them; the detail page lists what is still missing.
+REQUIRED_FOR_COMPLETE = (
+    "name",
+    "region",
+    "owner",
+    "grade",
+    "satisfaction",
+    "credit",
+    "address",
+    "post_code",
+    "phone",
+    "fax",
+    "website",
+    "legal_representative",
+    "bank",
+    "bank_account",
+)
+
+CONTACT_FIELDS = ("name", "gender", "position", "office_phone", "mobile", "remark")
+ACTIVITY_FIELDS = ("date", "place", "summary", "details", "remark", "follow_up_method", "next_contact_date")
+
+DEFAULT_CHURN_MONTHS = 6
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _set_fields(instance, fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, _strip(value))
+
+
+def _full_clean(instance, exclude=()):
+    """Model field validation (lengths, 1–5 ratings, decimals, dictionary types) as field errors."""
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _raise_if(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+# Customer numbers ------------------------------------------------------------------------------
+
+
+def next_customer_number(day=None):
+    """``KH`` + YYYYMMDD + a 4-digit daily sequence, taken from a row locked for the transaction.
+
+    Two concurrent creations wait on the same counter row, so they never get the same number.
+    """
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        counter, _created = CustomerNumberCounter.objects.select_for_update().get_or_create(day=day)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return f"KH{day:%Y%m%d}{counter.last:04d}"
+
+
+# Customers -------------------------------------------------------------------------------------
+
+
+def missing_fields(customer):
+    """The fields the specification's edit form requires that are still empty, as (name, label)."""
+    missing = []
+    for name in REQUIRED_FOR_COMPLETE:
+        field = Customer._meta.get_field(name)
+        value = getattr(customer, field.attname)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append((name, field.verbose_name))
+    return missing
+
+
+def _check_manager(user, field="owner"):
+    if user is not None and not user.is_active:
+        raise ValidationError({field: _("The manager must be an active user.")})
+
+
+def _validate_customer(customer, *, require_complete):
+    errors = _full_clean(customer, exclude=["number", "created_by", "status"])
+    if require_complete:
+        for name, _label in missing_fields(customer):
+            errors.setdefault(name, [_("This field is required.")])
+    _raise_if(errors)
+    _check_manager(customer.owner)
+
+
+@transaction.atomic
+def create_customer(*, by, require_complete=True, **fields):
+    """A new customer in status normal. ``owner`` (the manager) defaults to the creator.
+
+    ``require_complete=False`` lets another module (e.g. a won opportunity) create a customer
+    with only a name; its manager completes it later.
+    """
+    customer = Customer(created_by=by, status=Customer.Status.NORMAL)
+    fields.setdefault("owner", by)
+    _set_fields(customer, fields, CUSTOMER_FIELDS)
+    _validate_customer(customer, require_complete=require_complete)
+    customer.number = next_customer_number()
+    customer.save()
+    return customer
+
+
+def _lock_customer(customer):
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _check_editable(locked):
+    if locked.status != Customer.Status.NORMAL:
+        raise ValidationError(
+            _("Only customers in status normal can be changed; this one is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+
+
+def _may_transfer(by):
+    return by is None or by.has_perm("customers.transfer_customer")
+
+
+@transaction.atomic
+def update_customer(customer, *, by, expected_version, require_complete=True, **fields):
+    """Edit a customer in status normal; refused if someone saved it since ``expected_version``.
+
+    Changing the manager here is a transfer and needs the transfer permission.
+    """
+    locked = _lock_customer(customer)
+    _check_editable(locked)
+    old_owner_id = locked.owner_id
+    _set_fields(customer, fields, CUSTOMER_FIELDS)
+    if customer.owner_id != old_owner_id and not _may_transfer(by):
+        raise ValidationError({"owner": _("You may not change the manager. Ask a supervisor to transfer it.")})
+    _validate_customer(customer, require_complete=require_complete)
+    save_versioned(customer, expected_version=expected_version)
+    if customer.owner_id != old_owner_id:
+        _move_contacts(customer, from_id=old_owner_id, to=customer.owner)
+    return customer
+
+
+@transaction.atomic
+def delete_customer(customer, *, by):
+    """Soft delete: the customer keeps its records and history but leaves the lists."""
+    locked = _lock_customer(customer)
+    if locked.status == Customer.Status.DELETED:
+        raise ValidationError(_("This customer has already been deleted."))
+    today = timezone.localdate()
+    for record in ChurnRecord.objects.select_for_update().filter(customer=locked, status__in=ChurnRecord.OPEN_STATUSES):
+        record.status, record.closed_date = ChurnRecord.Status.CLOSED, today
+        record.version += 1
+        record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+    locked.status = Customer.Status.DELETED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    customer.status, customer.version = locked.status, locked.version
+    return customer
+
+
+def _move_contacts(customer, *, from_id, to):
+    """Contacts maintained by the previous manager follow the customer to the new one."""
+    for contact in Contact.objects.select_for_update().filter(customer=customer, owner_id=from_id):
+        contact.owner = to
+        contact.version += 1
+        contact.save(update_fields=["owner", "version", "updated_at"])
+
+
+@transaction.atomic
+def transfer_customers(*, customers, to, by, with_contacts=False):
+    """Give one or many customers (in ``by``'s scope) to another active manager.
+
+    Each owner change is recorded in the customer's operation log. With ``with_contacts`` the
+    contacts the previous manager maintained move along.
+    """
+    if to is None:
+        raise ValidationError({"to": _("Choose the new manager.")})
+    if not to.is_active:
+        raise ValidationError({"to": _("The new manager must be an active user; %(name)s is disabled.") % {"name": to}})
+    if not _may_transfer(by):
+        raise ValidationError(_("You may not transfer customers."))
+    ids = [getattr(c, "pk", c) for c in customers]
+    if not ids:
+        raise ValidationError({"customers": _("Select at least one customer.")})
+    scope = Customer.objects.visible_to(by) if by is not None else Customer.objects.all()
+    locked = list(scope.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(locked) != len(set(ids)):
+        raise ValidationError({"customers": _("Some selected customers do not exist or are not yours to transfer.")})
+    deleted = [c.name for c in locked if c.status == Customer.Status.DELETED]
+    if deleted:
+        raise ValidationError(
+            {"customers": _("Deleted customers cannot be transferred: %(names)s") % {"names": ", ".join(deleted)}}
+        )
+    moved = []
+    for customer in locked:
+        if customer.owner_id == to.pk:
+            continue
+        old_owner_id = customer.owner_id
+        customer.owner = to
+        customer.version += 1
+        customer.save(update_fields=["owner", "version", "updated_at"])
+        if with_contacts:
+            _move_contacts(customer, from_id=old_owner_id, to=to)
+        moved.append(customer)
+    return moved
+
+
+# Contacts --------------------------------------------------------------------------------------
+
+
+def _check_customer_open(customer):
+    if customer.status == Customer.Status.DELETED:
+        raise ValidationError(_("This customer has been deleted; its records can no longer be changed."))
+
+
+def _validate_contact(contact):
+    errors = _full_clean(contact, exclude=["customer", "owner"])
+    _raise_if(errors)
+
+
+@transaction.atomic
+def create_contact(*, customer, by, **fields):
+    _check_customer_open(_lock_customer(customer))
+    contact = Contact(customer=customer, owner=customer.owner)
+    _set_fields(contact, fields, CONTACT_FIELDS)
+    _validate_contact(contact)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def update_contact(contact, *, by, expected_version, **fields):
+    _check_customer_open(contact.customer)
+    _set_fields(contact, fields, CONTACT_FIELDS)
+    _validate_contact(contact)
+    return save_versioned(contact, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_contact(contact, *, by):
+    _check_customer_open(contact.customer)
+    contact.delete()
+
+
+# Interaction records ---------------------------------------------------------------------------
+
+
+def _validate_activity(activity):
+    errors = _full_clean(activity, exclude=["customer", "created_by"])
+    if not errors and activity.next_contact_date and activity.date and activity.next_contact_date < activity.date:
+        errors["next_contact_date"] = [_("The next contact cannot be before the interaction itself.")]
+    _raise_if(errors)
+
+
+@transaction.atomic
+def create_activity(*, customer, by, **fields):
+    _check_customer_open(_lock_customer(customer))
+    activity = Activity(customer=customer, created_by=by)
+    _set_fields(activity, fields, ACTIVITY_FIELDS)
+    _validate_activity(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def update_activity(activity, *, by, expected_version, **fields):
+    _check_customer_open(activity.customer)
+    _set_fields(activity, fields, ACTIVITY_FIELDS)
+    _validate_activity(activity)
+    return save_versioned(activity, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_activity(activity, *, by):
+    _check_customer_open(activity.customer)
+    activity.delete()
+
+
+# Churn (客户流失) ---------------------------------------------------------------------------------
+
+
+def months_before(day, months):
+    """The same day ``months`` calendar months earlier (the month's last day if it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def churn_months():
+    return int(getattr(settings, "CRM_CHURN_MONTHS", DEFAULT_CHURN_MONTHS))
+
+
+def catalog_installed():
+    return apps.is_installed("crm.catalog")
+
+
+def with_last_order_date(queryset):
+    """Annotate ``last_order_date`` (None until the catalog app with its orders is installed)."""
+    if catalog_installed():
+        return queryset.annotate(last_order_date=Max("orders__order_date"))
+    return queryset.annotate(last_order_date=Value(None, output_field=DateField()))
+
+
+def churn_candidates(*, today, months):
+    """Normal customers without an open churn record whose last order is older than ``months``
+    months, or who never ordered and were created more than ``months`` months ago."""
+    cutoff = months_before(today, months)
+    cutoff_start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    open_record = ChurnRecord.objects.filter(customer=OuterRef("pk"), status__in=ChurnRecord.OPEN_STATUSES)
+    queryset = with_last_order_date(Customer.objects.filter(status=Customer.Status.NORMAL).exclude(Exists(open_record)))
+    return queryset.filter(
+        Q(last_order_date__lt=cutoff) | Q(last_order_date__isnull=True, created_at__lt=cutoff_start)
+    ).order_by("pk")
+
+
+def open_churn_warnings(*, today=None, months=None):
+    """The scheduled churn check (R-LOST-1): opens one warning per churning customer.
+
+    Idempotent: a customer with an open record is skipped, and the database refuses a second
+    open record should two runs overlap.
+    """
+    today = today or timezone.localdate()
+    months = churn_months() if months is None else months
+    opened = []
+    for customer in churn_candidates(today=today, months=months):
+        try:
+            with transaction.atomic():
+                opened.append(
+                    ChurnRecord.objects.create(
+                        customer=customer,
+                        last_order_date=customer.last_order_date,
+                        created_date=today,
+                        status=ChurnRecord.Status.WARNING,
+                    )
+                )
+        except IntegrityError:
+            continue  # another run opened it meanwhile
+    return opened
+
+
+def _lock_open_record(record):
+    locked = ChurnRecord.objects.select_for_update().select_related("customer").get(pk=record.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("This churn record is already %(status)s; no further measures can be taken.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def may_act_on_churn(record, user):
+    """Only the customer's manager takes churn measures (R-LOST-2, R-LOST-3)."""
+    return user is not None and record.customer.owner_id == user.pk
+
+
+def _check_churn_actor(record, by):
+    if not may_act_on_churn(record, by):
+        raise ValidationError(
+            _("Only the customer's manager (%(manager)s) can take measures on this churn warning.")
+            % {"manager": record.customer.owner or _("none")}
+        )
+
+
+@transaction.atomic
+def postpone_churn(record, *, measure, by, date=None):
+    """Append a postponement measure (暂缓措施); the record becomes postponed."""
+    locked = _lock_open_record(record)
+    _check_churn_actor(locked, by)
+    measure = (measure or "").strip()
+    if not measure:
+        raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
+    ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=measure, created_by=by)
+    locked.status = ChurnRecord.Status.POSTPONED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def confirm_churn(record, *, reason, by, reason_category=None, date=None):
+    """Confirm the loss (确认流失): the record and the customer become lost, with the date."""
+    locked = _lock_open_record(record)
+    _check_churn_actor(locked, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason the customer was lost.")})
+    today = date or timezone.localdate()
+    customer = _lock_customer(locked.customer)
+    locked.status = ChurnRecord.Status.LOST
+    locked.lost_date = today
+    locked.reason = reason
+    locked.reason_category = reason_category
+    locked.confirmed_by = by
+    locked.version += 1
+    locked.save(
+        update_fields=["status", "lost_date", "reason", "reason_category", "confirmed_by", "version", "updated_at"]
+    )
+    if customer.status == Customer.Status.NORMAL:
+        customer.status = Customer.Status.LOST
+        customer.version += 1
+        customer.save(update_fields=["status", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def close_churn_for_new_order(customer, *, date=None):
+    """A new order closes the customer's open churn record (R-LOST-4); returns it, or None."""
+    record = (
+        ChurnRecord.objects.select_for_update()
+        .filter(customer_id=getattr(customer, "pk", customer), status__in=ChurnRecord.OPEN_STATUSES)
+        .first()
+    )
+    if record is None:
+        return None
+    record.status = ChurnRecord.Status.CLOSED
+    record.closed_date = date or timezone.localdate()
+    record.version += 1
+    record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+    return record

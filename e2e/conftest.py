@@ -1,0 +1,167 @@
+"""Browser tests: Playwright (sync API) drives Debian's Chromium against pytest-django's live server.
+
+Playwright's browser is never downloaded (no ``playwright install``): the system Chromium is used.
+Each test gets a fresh browser context, so cookies and sessions never leak between tests, and
+leaves a screenshot of every page it opened in ``e2e-artifacts/``.
+"""
+
+import functools
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
+from playwright.sync_api import expect, sync_playwright
+
+from crm.accounts.models import Department, Role
+from crm.accounts.tests.factories import PASSWORD, user_with_role
+
+# Playwright's sync API runs an asyncio event loop in the test thread; without this Django refuses
+# ORM calls made from that thread (factories, the live server's set-up) as unsafe in async code.
+# Django reads it on every call, so setting it here, at collection time, is early enough.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "e2e-artifacts"
+VIEWPORT = {"width": 1366, "height": 850}
+# Actions and assertions wait up to this long: CI runs two workers, two servers and two browsers
+# on two cores, where a sign-in (password hashing) can take seconds.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@functools.cache
+def data_migrations():
+    """Forward functions of the project's data migrations (``RunPython``), in migration order."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    ours = {config.label for config in apps.get_app_configs() if config.name.startswith("crm.")}
+    functions, seen = [], set()
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen or key[0] not in ours:
+                continue
+            seen.add(key)
+            operations = loader.graph.nodes[key].operations
+            functions += [op.code for op in operations if isinstance(op, RunPython)]
+    return functions
+
+
+@pytest.fixture(autouse=True)
+def migrated_data(transactional_db):
+    """Every browser test starts from what ``migrate`` leaves, as a fresh installation does.
+
+    A test outside a transaction (these, ``django_db(transaction=True)``) empties the database
+    when it ends; what comes back depends on that test (``serialized_rollback`` brings back
+    nothing). So: post_migrate again (content types, permissions, default roles), then the data
+    migrations (dictionary items, pipeline stages, ...), which is why a data migration must be
+    idempotent (``get_or_create``).
+    """
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    for function in data_migrations():
+        function(apps, None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """``new_page()`` opens a page in a fresh browser context (a separate person at another desk).
+
+    The interface is English (``Accept-Language: en``) so assertions can use the source strings.
+    Every page opened is photographed into e2e-artifacts/ when the test ends, pass or fail.
+    """
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport=VIEWPORT, locale="en-US", base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for index, context in enumerate(contexts):
+        for page in context.pages:
+            suffix = f"-{index + 1}" if len(contexts) > 1 else ""
+            try:
+                page.screenshot(path=ARTIFACTS / f"{name}{suffix}.png", full_page=True)
+            except Exception as error:  # a crashed page must not hide the test's own result
+                print(f"screenshot of {name}{suffix} failed: {error}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def login(live_server):
+    """``login(page, username, password)`` submits the sign-in form; the caller checks the outcome."""
+
+    def sign_in(page, username, password=PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("#login")
+        page.wait_for_load_state()
+        return page
+
+    return sign_in
+
+
+@pytest.fixture
+def logout():
+    """``logout(page)`` signs out through the user menu in the top bar."""
+
+    def sign_out(page):
+        page.click("#user-menu")
+        page.click("#logout")
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+        return page
+
+    return sign_out
+
+
+@pytest.fixture
+def it_department(transactional_db):
+    return Department.objects.create(name="Information technology")
+
+
+@pytest.fixture
+def sales_department(transactional_db):
+    return Department.objects.create(name="Sales")
+
+
+@pytest.fixture
+def demo_admin(it_department):
+    return user_with_role(
+        Role.Key.ADMINISTRATOR, username="alice", name="Alice Admin", mobile="13900000001", department=it_department
+    )
+
+
+@pytest.fixture
+def demo_manager(sales_department):
+    return user_with_role(
+        Role.Key.ACCOUNT_MANAGER, username="bob", name="Bob Manager", mobile="13900000002", department=sales_department
+    )
