@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import timezone
@@ -107,6 +108,17 @@ class CustomerEditView(CustomerFormMixin, CrmFormView):
             self.object = selectors.customer_for(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        # Only customers in status normal are edited (R-CUST-2): a lost or deleted one has no form.
+        if not self.object.is_editable:
+            messages.error(
+                request,
+                _("Only customers in status normal can be changed; this one is %(status)s.")
+                % {"status": self.object.get_status_display()},
+            )
+            return HttpResponseRedirect(detail_url(self.object))
+        return super().get(request, *args, **kwargs)
+
     def get_title(self):
         return _("Edit customer %(name)s") % {"name": self.object.name}
 
@@ -183,6 +195,10 @@ class CustomerDetailView(CrmDetailView):
             )
         if OrderTabView.allowed(user):
             tabs.append(Tab("orders", _("Orders"), reverse("customers:order-tab", args=[pk])))
+        if user.has_perm("sales.view_opportunity"):
+            tabs.append(
+                Tab("opportunities", _("Opportunities"), reverse("sales:customer-opportunities", args=[pk]))
+            )
         if user.has_perm("service.view_servicerequest"):
             # The service module renders the tab; linked by URL name, so no import of that app.
             tabs.append(Tab("service", _("Service requests"), reverse("service:customer-requests", args=[pk])))

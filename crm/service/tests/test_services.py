@@ -172,7 +172,7 @@ def test_two_supervisors_assigning_from_the_same_page_cannot_both_succeed(team, 
     assert (saved.assignee, saved.assigned_by, saved.version) == (team.handler, team.supervisor, 2)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent row locks need PostgreSQL")
 def test_concurrent_assignments_let_exactly_one_win():
     supervisor = user_with_role(Role.Key.SUPERVISOR)
