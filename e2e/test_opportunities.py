@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from crm.accounts.models import Department, Role
@@ -109,7 +110,7 @@ def test_supervisor_assigns_opportunity_and_account_manager_develops_it_into_a_c
     row.get_by_role("link", name="Work on the plan").click()
     expect(page).to_have_url(f"{live_server.url}/sales/opportunities/{opportunity.pk}/")
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     steps = [
         (today, "Call Wang Fang to confirm the fleet size"),
         (today + datetime.timedelta(days=3), "Demonstrate tracking at their depot"),
