@@ -73,7 +73,9 @@ def handle(page, handling, round_label):
 
 def test_complaint_is_assigned_handled_twice_and_archived_read_only(new_page, login, sales_department, live_server):
     manager = user_with_role(Role.Key.ACCOUNT_MANAGER, username="liuyang", name="Liu Yang", department=sales_department)
-    handler = user_with_role(Role.Key.ACCOUNT_MANAGER, username="wangfang", name="Wang Fang", department=sales_department)
+    handler = user_with_role(
+        Role.Key.ACCOUNT_MANAGER, username="wangfang", name="Wang Fang", department=sales_department
+    )
     supervisor = user_with_role(Role.Key.SUPERVISOR, username="zhouli", name="Zhou Li", department=sales_department)
     customer = CustomerFactory(owner=manager, name="Huabei Machinery Co.")
     CustomerFactory(owner=handler, name="Someone Else's Customer")  # not in Liu Yang's picker
@@ -87,7 +89,9 @@ def test_complaint_is_assigned_handled_twice_and_archived_read_only(new_page, lo
     desk.locator(".ts-dropdown").get_by_role("option", name=re.compile("Huabei Machinery Co.")).click()
     desk.locator("#id_customer-ts-control").fill("Someone Else")
     expect(desk.locator(".ts-dropdown").get_by_role("option", name=re.compile("Someone Else"))).to_have_count(0)
+    desk.locator("#id_customer-ts-control").fill("")
     desk.keyboard.press("Escape")
+    expect(desk.locator("#id_customer")).to_have_value(str(customer.pk))
     desk.select_option("#id_service_type", label="投诉")
     desk.fill("#id_summary", SUMMARY)
     desk.fill("#id_details", "The order placed in March was delivered two weeks after the agreed date.")
@@ -142,7 +146,10 @@ def test_complaint_is_assigned_handled_twice_and_archived_read_only(new_page, lo
     assert (request.status, request.assignee, request.archived_at) == (Status.ASSIGNED, handler, None)
     assert rounds_of(request) == [(1, handler.pk, 2)]
     round_one = request.rounds.get(number=1)
-    assert (round_one.feedback_by, round_one.result) == (manager, "The customer wants compensation, not only an apology.")
+    assert (round_one.feedback_by, round_one.result) == (
+        manager,
+        "The customer wants compensation, not only an apology.",
+    )
 
     desk.goto(f"/service/{request.pk}/")
     expect(desk.locator("#history > li")).to_have_count(1)

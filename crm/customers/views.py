@@ -196,9 +196,7 @@ class CustomerDetailView(CrmDetailView):
         if OrderTabView.allowed(user):
             tabs.append(Tab("orders", _("Orders"), reverse("customers:order-tab", args=[pk])))
         if user.has_perm("sales.view_opportunity"):
-            tabs.append(
-                Tab("opportunities", _("Opportunities"), reverse("sales:customer-opportunities", args=[pk]))
-            )
+            tabs.append(Tab("opportunities", _("Opportunities"), reverse("sales:customer-opportunities", args=[pk])))
         if user.has_perm("service.view_servicerequest"):
             # The service module renders the tab; linked by URL name, so no import of that app.
             tabs.append(Tab("service", _("Service requests"), reverse("service:customer-requests", args=[pk])))
