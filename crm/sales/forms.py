@@ -161,8 +161,8 @@ class SucceedForm(CrmForm):
             ("contact_phone", "office_phone"),
         ):
             self.fields[name].required = services.contact_field_required(contact_field)
-        if not self.fields["contact_gender"].required:
-            self.fields["contact_gender"].choices = [("", "—"), *Contact.Gender.choices]
+        # Start unchosen even when required: a preselected first gender would be saved unasked.
+        self.fields["contact_gender"].choices = [("", "—"), *Contact.Gender.choices]
 
 
 class FailForm(CrmForm):

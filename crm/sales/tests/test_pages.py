@@ -265,6 +265,16 @@ def test_success_page_creates_the_customer_and_says_so(client_for, team):
     assert (opportunity.status, opportunity.customer) == ("succeeded", customer)
 
 
+def test_success_page_asks_for_the_contacts_gender_without_preselecting_one(client_for, team):
+    opportunity = developing(team.rep, contact="赵六")
+    page = client_for(team.rep).get(reverse("sales:opportunity-succeed", args=[opportunity.pk]))
+    gender = page.context["form"]["contact_gender"]
+    assert gender.field.required
+    assert gender.value() in (None, "")
+    assert [value for value, _label in gender.field.choices][0] == ""
+    assert '<option value="" selected>' in str(gender)
+
+
 def test_success_page_without_the_contacts_details_changes_nothing(client_for, team):
     opportunity = developing(team.rep, contact="赵六")
     response = client_for(team.rep).post(reverse("sales:opportunity-succeed", args=[opportunity.pk]), {})
