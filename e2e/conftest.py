@@ -5,17 +5,11 @@ Each test gets a fresh browser context, so cookies and sessions never leak betwe
 leaves a screenshot of every page it opened in ``e2e-artifacts/``.
 """
 
-import functools
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations.special import RunPython
 from playwright.sync_api import expect, sync_playwright
 
 from crm.accounts.models import Department, Role
@@ -36,35 +30,10 @@ TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-@functools.cache
-def data_migrations():
-    """Forward functions of the project's data migrations (``RunPython``), in migration order."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    ours = {config.label for config in apps.get_app_configs() if config.name.startswith("crm.")}
-    functions, seen = [], set()
-    for leaf in sorted(loader.graph.leaf_nodes()):
-        for key in loader.graph.forwards_plan(leaf):
-            if key in seen or key[0] not in ours:
-                continue
-            seen.add(key)
-            operations = loader.graph.nodes[key].operations
-            functions += [op.code for op in operations if isinstance(op, RunPython)]
-    return functions
-
-
 @pytest.fixture(autouse=True)
-def migrated_data(transactional_db):
-    """Every browser test starts from what ``migrate`` leaves, as a fresh installation does.
-
-    A test outside a transaction (these, ``django_db(transaction=True)``) empties the database
-    when it ends; what comes back depends on that test (``serialized_rollback`` brings back
-    nothing). So: post_migrate again (content types, permissions, default roles), then the data
-    migrations (dictionary items, pipeline stages, ...), which is why a data migration must be
-    idempotent (``get_or_create``).
-    """
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    for function in data_migrations():
-        function(apps, None)
+def live_database(transactional_db):
+    """Browser tests talk to a live server in another thread, so they run outside a transaction
+    (the root conftest then restores what ``migrate`` leaves before each one)."""
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,9 @@
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 
 from crm.accounts.models import Role
 from crm.accounts.tests.factories import DepartmentFactory, user_with_role
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are compared in English, the source language."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
