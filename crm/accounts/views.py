@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from crm.core.views import Column, CrmConfirmView, CrmFormView, CrmListView, CrmPageMixin
+from crm.core.views import Column, CrmConfirmView, CrmEditView, CrmFormView, CrmListView, CrmPageMixin
 
 from . import services
 from .filters import UserFilter
@@ -125,25 +125,18 @@ class UserCreateView(CrmFormView):
         return reverse("accounts:user-list")
 
 
-class UserEditView(CrmFormView):
+class UserEditView(CrmEditView):
     permission_required = "accounts.change_user"
     form_class = UserForm
     template_name = "accounts/user_form.html"
     success_message = gettext_lazy("Saved.")
     cancel_url = reverse_lazy("accounts:user-list")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(User, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit user %(name)s") % {"name": self.object.display_name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data
@@ -257,20 +250,16 @@ class DepartmentCreateView(CrmFormView):
         return reverse("accounts:department-list")
 
 
-class DepartmentEditView(CrmFormView):
+class DepartmentEditView(CrmEditView):
     permission_required = "accounts.change_department"
     form_class = DepartmentForm
     cancel_url = reverse_lazy("accounts:department-list")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(Department, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(Department, pk=self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit department %(name)s") % {"name": self.object.name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -357,21 +346,14 @@ class RoleCreateView(RoleFormMixin, CrmFormView):
         )
 
 
-class RoleEditView(RoleFormMixin, CrmFormView):
+class RoleEditView(RoleFormMixin, CrmEditView):
     permission_required = "accounts.change_role"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(Role, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(Role, pk=self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit role %(name)s") % {"name": self.object.name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data

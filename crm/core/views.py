@@ -206,6 +206,26 @@ class CrmFormView(CrmPageMixin, TemplateView):
         return self.cancel_url
 
 
+class CrmEditView(CrmFormView):
+    """A form page that edits one record; ``get_object()`` finds it (scoped: 404 outside it)."""
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        # Only for a signed-in user: an anonymous one is sent to sign in, not told "not found".
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("object", self.object)
+        return super().get_context_data(**kwargs)
+
+
 class CrmConfirmView(CrmPageMixin, TemplateView):
     """Asks before a destructive action (GET), then does it (POST) through ``perform()``."""
 

@@ -7,7 +7,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
-from crm.core.views import Column, CrmConfirmView, CrmDetailView, CrmFormView, CrmListView, CrmPageMixin, Tab
+from crm.core.views import (
+    Column,
+    CrmConfirmView,
+    CrmDetailView,
+    CrmEditView,
+    CrmFormView,
+    CrmListView,
+    CrmPageMixin,
+    Tab,
+)
 
 from . import selectors, services
 from .filters import ChurnFilter, CustomerFilter, FollowUpFilter
@@ -100,13 +109,11 @@ class CustomerCreateView(CustomerFormMixin, CrmFormView):
         return detail_url(result)
 
 
-class CustomerEditView(CustomerFormMixin, CrmFormView):
+class CustomerEditView(CustomerFormMixin, CrmEditView):
     permission_required = "customers.change_customer"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = selectors.customer_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return selectors.customer_for(self.request.user, self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         # Only customers in status normal are edited (R-CUST-2): a lost or deleted one has no form.
@@ -121,12 +128,6 @@ class CustomerEditView(CustomerFormMixin, CrmFormView):
 
     def get_title(self):
         return _("Edit customer %(name)s") % {"name": self.object.name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
 
     def get_cancel_url(self):
         return detail_url(self.object)

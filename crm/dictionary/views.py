@@ -3,7 +3,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.core.views import Column, CrmConfirmView, CrmFormView, CrmListView
+from crm.core.views import Column, CrmConfirmView, CrmEditView, CrmFormView, CrmListView
 
 from . import services
 from .filters import DictItemFilter
@@ -76,18 +76,14 @@ class DictItemCreateView(DictItemFormMixin, CrmFormView):
         )
 
 
-class DictItemEditView(DictItemFormMixin, CrmFormView):
+class DictItemEditView(DictItemFormMixin, CrmEditView):
     permission_required = "dictionary.change_dictitem"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(DictItem, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(DictItem, pk=self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit dictionary item %(label)s") % {"label": self.object.label}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
 
     def get_form(self):
         form = super().get_form()
@@ -95,9 +91,6 @@ class DictItemEditView(DictItemFormMixin, CrmFormView):
             for field in form.fields.values():
                 field.disabled = True
         return form
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data

@@ -5,7 +5,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from crm.core.views import Column, CrmConfirmView, CrmDetailView, CrmFormView, CrmListView, CrmPageMixin, Tab
+from crm.core.views import (
+    Column,
+    CrmConfirmView,
+    CrmDetailView,
+    CrmEditView,
+    CrmFormView,
+    CrmListView,
+    CrmPageMixin,
+    Tab,
+)
 from crm.customers import selectors as customer_selectors
 
 from . import selectors, services
@@ -180,19 +189,14 @@ class OpportunityCreateView(OpportunityFormMixin, CrmFormView):
         return detail_url(result)
 
 
-class OpportunityEditView(OpportunityFormMixin, CrmFormView):
+class OpportunityEditView(OpportunityFormMixin, CrmEditView):
     permission_required = "sales.change_opportunity"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = selectors.opportunity_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return selectors.opportunity_for(self.request.user, self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit opportunity %(name)s") % {"name": self.object.customer_name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
 
     def get_context_data(self, **kwargs):
         blocked = None
@@ -653,19 +657,14 @@ class StageCreateView(StageFormMixin, CrmFormView):
         return services.create_stage(by=self.request.user, **form.service_fields())
 
 
-class StageEditView(StageFormMixin, CrmFormView):
+class StageEditView(StageFormMixin, CrmEditView):
     permission_required = "sales.change_pipelinestage"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = selectors.stage_for(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return selectors.stage_for(self.kwargs["pk"])
 
     def get_title(self):
         return _("Edit stage %(name)s") % {"name": self.object.name}
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.object}
 
     def perform(self, form):
         return services.update_stage(
