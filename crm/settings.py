@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crm.catalog",
     "crm.sales",
     "crm.service",
+    "crm.reports",
     "crm.audit",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/", include("crm.catalog.urls")),
     path("sales/", include("crm.sales.urls")),
     path("service/", include("crm.service.urls")),
+    path("reports/", include("crm.reports.urls")),
     path("audit/", include("crm.audit.urls")),
     path("api/v1/", include("crm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

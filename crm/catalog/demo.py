@@ -140,4 +140,5 @@ def _seed_orders(stdout):
     for order, line in lines:
         line.order_id = ids[order.external_key]
     OrderLine.objects.bulk_create([line for _order, line in lines], batch_size=1000)
+    Order.objects.filter(external_key__startswith="DEMO-").refresh_amounts()
     return len(orders)

@@ -703,6 +703,9 @@ class OrderImporter(Importer):
         for chunk in _chunks([row["id"] for row in stale.values()]):
             OrderLine.objects.filter(id__in=chunk).delete()
 
+        for chunk in _chunks(list(ids.values())):
+            Order.objects.filter(id__in=chunk).refresh_amounts()
+
         existing_ids = {ids[key] for key in existing}
         changed = (
             {ids[key] for key in written}

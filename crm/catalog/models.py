@@ -70,6 +70,15 @@ class Stock(TimeStampedModel):
 
 
 class OrderQuerySet(ScopedQuerySet):
+    def refresh_amounts(self):
+        """Store each order's total (Σ line amounts), which reports sum without touching lines.
+
+        Orders are written only by the sales-system import (and the demo), which call this after
+        writing lines, so the stored total never drifts from its lines.
+        """
+        totals = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(t=Sum("amount"))
+        return self.update(amount=Coalesce(Subquery(totals.values("t"), output_field=DecimalField(**MONEY)), Value(0)))
+
     def with_total(self):
         """Each order's total, summed by the database from its lines' amounts."""
         totals = (
@@ -99,9 +108,11 @@ class Order(TimeStampedModel):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
     )
-    order_date = models.DateField(_("order date"), db_index=True)
+    order_date = models.DateField(_("order date"))
     delivery_address = models.CharField(_("delivery address"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.UNPAID, db_index=True)
+    # Σ line amounts, stored by ``refresh_amounts`` (see there); reports and the dashboard sum it.
+    amount = models.DecimalField(_("amount"), **MONEY, default=0, editable=False)
 
     scope_owner_field = "customer__owner"
     objects = OrderQuerySet.as_manager()
@@ -112,7 +123,11 @@ class Order(TimeStampedModel):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-order_date", "-id"]
-        indexes = [models.Index(fields=["customer", "order_date"], name="orders_customer_date_idx")]
+        indexes = [
+            models.Index(fields=["customer", "order_date"], name="orders_customer_date_idx"),
+            # Period totals for reports: an index-only scan on PostgreSQL.
+            models.Index(fields=["order_date", "customer", "amount"], name="orders_date_amount_idx"),
+        ]
 
     def __str__(self):
         return self.number

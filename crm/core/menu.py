@@ -56,6 +56,9 @@ GROUPS = {
 # role key -> set of "app_label.codename" granted to that default role on install
 DEFAULT_GRANTS: dict[str, set] = {}
 
+# (url name, permission): the page that greets a user holding the permission instead of the menu
+HOME_PAGES: list = []
+
 
 def add_item(group_key, item):
     GROUPS[group_key].items.append(item)
@@ -68,6 +71,18 @@ def add_permissions(group_key, label, permissions):
 
 def grant_by_default(role_key, permissions):
     DEFAULT_GRANTS.setdefault(role_key, set()).update(permissions)
+
+
+def set_home_page(url_name, permission):
+    HOME_PAGES.append((url_name, permission))
+
+
+def home_page_for(user):
+    """The URL a user lands on after signing in, or None for the menu overview."""
+    for url_name, permission in HOME_PAGES:
+        if user.has_perm(permission):
+            return reverse(url_name)
+    return None
 
 
 def all_permission_codes():

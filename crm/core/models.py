@@ -35,6 +35,14 @@ class ScopedQuerySet(models.QuerySet):
         owner_ids = visible_owner_ids(user)
         if owner_ids is None:
             return self
+        return self.owned_by(owner_ids)
+
+    def owned_by(self, owner_ids):
+        """Records belonging to these users, by the same rule as ``visible_to``.
+
+        Reports narrow a scope to one employee or department with it. A model whose scope is
+        more than one owner field overrides this method, never ``visible_to``.
+        """
         field = getattr(self.model, "scope_owner_field", "owner")
         return self.filter(**{f"{field}__in": owner_ids})
 

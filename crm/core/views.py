@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from .menu import home_page_for
+
 PAGE_SIZES = (20, 50, 100)
 
 
@@ -305,5 +307,9 @@ class CrmDetailView(CrmPageMixin, TemplateView):
 
 
 class HomeView(LoginRequiredMixin, View):
+    """The dashboard for those who may see it (supervisors, executives), else the menu overview."""
+
     def get(self, request):
+        if request.GET.get("menu") is None and (url := home_page_for(request.user)):
+            return HttpResponseRedirect(url)
         return render(request, "core/home.html", {"title": _("Home")})

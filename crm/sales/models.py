@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.accounts.scope import visible_owner_ids
 from crm.core.models import OwnedModel, ScopedQuerySet, TimeStampedModel, VersionedModel
 from crm.dictionary.models import DictItem, DictType
 
@@ -39,11 +38,8 @@ class PipelineStage(VersionedModel):
 
 
 class OpportunityQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
+    def owned_by(self, owner_ids):
         """The data scope of opportunities (see ``Opportunity``)."""
-        owner_ids = visible_owner_ids(user)
-        if owner_ids is None:
-            return self
         return self.filter(Q(owner__in=owner_ids) | Q(owner__isnull=True, created_by__in=owner_ids))
 
 

@@ -21,16 +21,11 @@ ARCHIVE_SATISFACTION = 3
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """Requests whose customer's manager OR whose assignee is in the user's data scope.
+    def owned_by(self, owner_ids):
+        """Requests whose customer's manager OR whose assignee is one of these users.
 
         See ``ServiceRequest`` for why the assignee counts too.
         """
-        from crm.accounts.scope import visible_owner_ids
-
-        owner_ids = visible_owner_ids(user)
-        if owner_ids is None:
-            return self
         return self.filter(Q(**{f"{self.model.scope_owner_field}__in": owner_ids}) | Q(assignee__in=owner_ids))
 
 

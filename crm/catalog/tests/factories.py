@@ -53,3 +53,9 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("2")
     unit = "台"
     unit_price = Decimal("100.00")
+
+    @factory.post_generation
+    def store_order_amount(line, create, extracted, **kwargs):
+        # As the import does: the order keeps the total of its lines.
+        if create:
+            Order.objects.filter(pk=line.order_id).refresh_amounts()

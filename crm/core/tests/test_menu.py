@@ -73,7 +73,7 @@ def test_group_without_an_allowed_item_is_hidden(db):
 
 
 def test_sidebar_shows_only_allowed_entries(client_for, account_manager):
-    html = client_for(account_manager).get("/").content.decode()
+    html = client_for(account_manager).get("/", follow=True).content.decode()
     assert 'data-menu="accounts:user-list"' not in html
     assert 'data-menu="dictionary:item-list"' not in html
 

@@ -144,10 +144,10 @@ def test_administrator_has_no_customer_pages_by_default(client_for, administrato
 
 
 def test_menu_follows_the_roles(client_for, account_manager, supervisor, executive):
-    body = client_for(account_manager).get("/").content.decode()
+    body = client_for(account_manager).get("/", follow=True).content.decode()
     for name in ("customers:customer-list", "customers:follow-ups", "customers:churn-list"):
         assert f'data-menu="{name}"' in body
-    body = client_for(executive).get("/").content.decode()
+    body = client_for(executive).get("/", follow=True).content.decode()
     assert 'data-menu="customers:customer-list"' in body and 'data-menu="customers:churn-list"' not in body
 
 

@@ -7,3 +7,25 @@ function crmEnhance(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { crmEnhance(document); });
 document.addEventListener("htmx:afterSwap", function (e) { crmEnhance(e.target); });
+
+// Draw the report charts: each <div data-chart="id"> takes its ECharts option from the JSON
+// script with that id (rendered by the server from the same rows as the table).
+var crmChartInstances = [];
+function crmCharts(root) {
+  if (!window.echarts) return;
+  root.querySelectorAll("[data-chart]").forEach(function (el) {
+    var source = document.getElementById(el.dataset.chart);
+    if (!source) return;
+    var existing = echarts.getInstanceByDom(el);
+    if (existing) existing.dispose();
+    var chart = echarts.init(el);
+    chart.setOption(JSON.parse(source.textContent));
+    crmChartInstances.push(chart);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { crmCharts(document); });
+document.addEventListener("htmx:afterSwap", function (e) { crmCharts(e.target); });
+window.addEventListener("resize", function () {
+  crmChartInstances = crmChartInstances.filter(function (c) { return !c.isDisposed(); });
+  crmChartInstances.forEach(function (c) { c.resize(); });
+});

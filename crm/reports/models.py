@@ -1,0 +1,77 @@
+"""Monthly sales targets (销售目标), and the permissions of the report pages.
+
+Reports read other modules' records and store nothing of their own; the only data this module
+owns is the targets the dashboard measures performance against.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.core.models import VersionedModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class SalesTarget(VersionedModel):
+    """The order amount one user, or one department, should reach in one month.
+
+    A department's target is its own figure, set by an administrator, not the sum of its
+    members' targets: managements often plan a department above or below what they ask of the
+    individual people.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    amount = models.DecimalField(_("target amount"), **MONEY, validators=[MinValueValidator(0)])
+
+    class Meta:
+        db_table = "report_sales_target"
+        default_permissions = ("view", "change")
+        permissions = [
+            ("view_dashboard", _("Can view the dashboard")),
+            ("view_contribution_report", _("Can view the customer contribution report")),
+            ("view_composition_report", _("Can view the customer composition report")),
+            ("view_service_report", _("Can view the service composition report")),
+            ("view_churn_report", _("Can view the churn analysis report")),
+        ]
+        verbose_name = _("sales target")
+        verbose_name_plural = _("sales targets")
+        ordering = ["month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, department__isnull=True)
+                | Q(user__isnull=True, department__isnull=False),
+                name="report_target_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="report_target_first_of_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="report_target_not_negative"),
+            models.UniqueConstraint(
+                fields=["user", "month"], condition=Q(user__isnull=False), name="report_target_user_month"
+            ),
+            models.UniqueConstraint(
+                fields=["department", "month"],
+                condition=Q(department__isnull=False),
+                name="report_target_department_month",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.department} {self.month:%Y-%m}: {self.amount}"
