@@ -86,7 +86,11 @@ def data_migrations():
             if key in seen or key[0] not in ours:
                 continue
             seen.add(key)
-            functions += [op.code for op in loader.graph.nodes[key].operations if isinstance(op, RunPython)]
+            functions += [
+                op.code
+                for op in loader.graph.nodes[key].operations
+                if isinstance(op, RunPython) and not op.hints.get("schema_only")  # a flush keeps indexes
+            ]
     return functions
 
 

@@ -8,3 +8,14 @@ class CatalogConfig(AppConfig):
     name = "crm.catalog"
     label = "catalog"
     verbose_name = _("Sales system data")
+
+    def ready(self):
+        from crm.customers.signals import customers_transferred
+
+        customers_transferred.connect(_follow_transfer, dispatch_uid="catalog-rollups-follow-transfer")
+
+
+def _follow_transfer(sender, owner_ids, **kwargs):
+    from . import rollups
+
+    rollups.owners_changed(owner_ids=owner_ids)

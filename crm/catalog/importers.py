@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import rollups
 from .models import Order, OrderLine, Product, Stock
 from .tables import Formula
 
@@ -705,6 +706,9 @@ class OrderImporter(Importer):
 
         for chunk in _chunks(list(ids.values())):
             Order.objects.filter(id__in=chunk).refresh_amounts()
+        # Customers an order moved from count too: their rollups lose it.
+        moved_from = {row["customer_id"] for row in existing.values()}
+        rollups.orders_changed(customer_ids=moved_from | {order["customer_id"] for order in orders.values()})
 
         existing_ids = {ids[key] for key in existing}
         changed = (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from crm.core.concurrency import save_versioned
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
+from .signals import customers_transferred
 
 # Fields a customer form or the API may set (number, status and version have their own rules).
 CUSTOMER_FIELDS = (
@@ -240,7 +241,7 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
         raise ValidationError(
             {"customers": _("Deleted customers cannot be transferred: %(names)s") % {"names": ", ".join(deleted)}}
         )
-    moved = []
+    moved, owners = [], set()
     for customer in locked:
         if customer.owner_id == to.pk:
             continue
@@ -251,6 +252,9 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
         if with_contacts:
             _move_contacts(customer, from_id=old_owner_id, to=to)
         moved.append(customer)
+        owners.add(old_owner_id)
+    if moved:
+        customers_transferred.send(sender=Customer, owner_ids=owners | {to.pk})
     return moved
 
 

@@ -11,20 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.models import Department
 from crm.accounts.scope import department_tree_ids, visible_owner_ids
-from crm.catalog.models import Order
+from crm.catalog.models import CustomerYearSales, Order, OwnerMonthSales
 from crm.customers.models import Activity, ChurnRecord, Contact, Customer
 from crm.dictionary.models import DictItem
 from crm.sales.models import Opportunity, PipelineStage
 from crm.service.models import ServiceRequest
 
 from .models import SalesTarget
-from .periods import next_month
+from .periods import month_end, next_month
 
 ZERO = Decimal("0")
 
@@ -85,15 +84,36 @@ def subject_choices(user):
 def contribution(user, *, period, name=""):
     """Order amount per customer in the period, largest first: rows of customer id, amount, orders.
 
-    Customers without orders in the period do not appear: they contributed nothing to rank.
+    Customers without orders in the period do not appear: they contributed nothing to rank. A
+    calendar year reads the per-customer yearly rollup; any other range sums the orders.
     """
-    orders = Order.objects.visible_to(user).filter(order_date__range=(period.start, period.end))
-    if name:
-        orders = orders.filter(customer__name__icontains=name)
-    rows = orders.values("customer").annotate(amount=Sum("amount"), orders=Count("pk")).order_by("-amount", "customer")
-    summary = orders.aggregate(customers=Count("customer", distinct=True), amount=Sum("amount"), orders=Count("pk"))
+    if _is_calendar_year(period):
+        rows = CustomerYearSales.objects.visible_to(user).filter(year=period.start.year)
+        if name:
+            rows = rows.filter(customer__name__icontains=name)
+        summary = rows.aggregate(customers=Count("*"), amount=Sum("amount"), orders=Sum("orders"))
+        rows = rows.values("customer", "amount", "orders").order_by("-amount", "customer")
+    else:
+        orders = Order.objects.visible_to(user).filter(order_date__range=(period.start, period.end))
+        if name:
+            orders = orders.filter(customer__name__icontains=name)
+        rows = (
+            orders.values("customer").annotate(amount=Sum("amount"), orders=Count("*")).order_by("-amount", "customer")
+        )
+        summary = orders.aggregate(customers=Count("customer", distinct=True), amount=Sum("amount"), orders=Count("*"))
     summary["amount"] = summary["amount"] or ZERO
+    summary["orders"] = summary["orders"] or 0
     return rows, summary
+
+
+def _is_calendar_year(period):
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31) and (
+        period.start.year == period.end.year
+    )
+
+
+def _is_whole_months(period):
+    return period.start.day == 1 and period.end == month_end(period.end)
 
 
 def with_customers(rows):
@@ -207,31 +227,42 @@ def churn_reasons(records):
 # R-REP-5 dashboard ---------------------------------------------------------------------------------
 
 
+def _order_figures(user, *, period, subject):
+    """Order count and amount in the period: whole months from the per-owner monthly rollup."""
+    if _is_whole_months(period):
+        rows = scoped(OwnerMonthSales.objects, user, subject).filter(month__range=(period.start, period.end))
+        figures = rows.aggregate(count=Sum("orders"), amount=Sum("amount"))
+    else:
+        orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
+        figures = orders.aggregate(count=Count("*"), amount=Sum("amount"))
+    return figures["count"] or 0, figures["amount"] or ZERO
+
+
 def sales_brief(user, *, period, subject):
     """The period's new customers, contacts, opportunities, orders, order amount and follow-ups."""
     start, end = period.bounds
-    orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
-    order_figures = orders.aggregate(count=Count("pk"), amount=Sum("amount"))
+    orders, amount = _order_figures(user, period=period, subject=subject)
     return {
         "customers": scoped(Customer.objects, user, subject).filter(created_at__gte=start, created_at__lt=end).count(),
         "contacts": scoped(Contact.objects, user, subject).filter(created_at__gte=start, created_at__lt=end).count(),
         "opportunities": scoped(Opportunity.objects, user, subject)
         .filter(created_at__gte=start, created_at__lt=end)
         .count(),
-        "orders": order_figures["count"],
-        "amount": order_figures["amount"] or ZERO,
+        "orders": orders,
+        "amount": amount,
         "activities": scoped(Activity.objects, user, subject).filter(date__range=(period.start, period.end)).count(),
     }
 
 
-def monthly_sales(user, *, start_month, end, subject):
-    """Order amount per month from ``start_month`` to ``end``: {first day of month: amount}."""
-    orders = scoped(Order.objects, user, subject).filter(order_date__range=(start_month, end))
-    grouped = orders.annotate(month=TruncMonth("order_date")).order_by().values_list("month").annotate(Sum("amount"))
-    return {_as_date(month): amount for month, amount in grouped}
+def monthly_sales(user, *, first_month, last_month, subject):
+    """Order amount of each whole month from ``first_month`` to ``last_month``: {month: amount}."""
+    rows = scoped(OwnerMonthSales.objects, user, subject).filter(month__range=(first_month, last_month))
+    return {_as_date(month): amount for month, amount in rows.order_by().values_list("month").annotate(Sum("amount"))}
 
 
 def _as_date(value):
+    if isinstance(value, str):  # SQLite hands dates of raw aggregates back as text
+        return datetime.date.fromisoformat(value[:10])
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
@@ -241,7 +272,12 @@ def sales_trend(user, *, period, subject, months=12):
     first = last
     for _step in range(months - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
-    amounts = monthly_sales(user, start_month=first, end=period.end, subject=subject)
+    if period.end == month_end(period.end):
+        amounts = monthly_sales(user, first_month=first, last_month=last, subject=subject)
+    else:  # the last month only up to the period's end: summed from its orders
+        amounts = monthly_sales(user, first_month=first, last_month=last - datetime.timedelta(days=1), subject=subject)
+        partial = scoped(Order.objects, user, subject).filter(order_date__range=(last, period.end))
+        amounts[last] = partial.aggregate(amount=Sum("amount"))["amount"] or ZERO
     series, month = [], first
     while month <= last:
         series.append((month, amounts.get(month, ZERO)))
@@ -269,9 +305,10 @@ def targets_by_month(user, *, months, subject):
 
 
 def performance(user, *, period, subject):
-    """Target and actual order amount of each month of the period, with the completion rate."""
+    """Target and actual order amount of each month the period touches (whole months, as targets
+    are monthly), with the completion rate."""
     months = period.months()
-    actual = monthly_sales(user, start_month=period.start, end=period.end, subject=subject)
+    actual = monthly_sales(user, first_month=months[0], last_month=months[-1], subject=subject)
     targets = targets_by_month(user, months=months, subject=subject)
     rows = []
     for month in months:
@@ -287,15 +324,14 @@ def performance(user, *, period, subject):
 
 def ranking(user, *, period, subject, limit=10):
     """The employees with the highest order amount in the period, with their target for it."""
-    orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
-    top = list(
-        orders.order_by()
-        .values("customer__owner")
-        .annotate(amount=Sum("amount"), orders=Count("pk"))
-        .filter(customer__owner__isnull=False)
-        .order_by("-amount", "customer__owner")[:limit]
-    )
-    ids = [row["customer__owner"] for row in top]
+    if _is_whole_months(period):
+        rows = scoped(OwnerMonthSales.objects, user, subject).filter(month__range=(period.start, period.end))
+        grouped = rows.values("owner").annotate(amount=Sum("amount"), orders=Sum("orders"))
+    else:
+        orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
+        grouped = orders.values(owner=F("customer__owner")).annotate(amount=Sum("amount"), orders=Count("*"))
+    top = list(grouped.filter(owner__isnull=False).order_by("-amount", "owner")[:limit])
+    ids = [row["owner"] for row in top]
     targets = dict(
         SalesTarget.objects.filter(user__in=ids, month__in=period.months())
         .order_by()
@@ -305,13 +341,11 @@ def ranking(user, *, period, subject, limit=10):
     people = get_user_model().objects.in_bulk(ids)
     return [
         {
-            "user": people[row["customer__owner"]],
+            "user": people[row["owner"]],
             "amount": row["amount"],
             "orders": row["orders"],
-            "target": targets.get(row["customer__owner"]),
-            "rate": _share(row["amount"], targets[row["customer__owner"]])
-            if targets.get(row["customer__owner"])
-            else None,
+            "target": targets.get(row["owner"]),
+            "rate": _share(row["amount"], targets[row["owner"]]) if targets.get(row["owner"]) else None,
         }
         for row in top
     ]

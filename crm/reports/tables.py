@@ -58,6 +58,9 @@ def _export_value(value):
 def _csv_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # Money with its cents, as the page shows it: SQLite's sums drop the scale (100 vs 100.00).
+        return f"{value:.2f}"
     return "" if value is None else str(value)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 
+from crm.catalog import rollups
 from crm.catalog.models import Order, OrderLine, Product, Stock
 from crm.customers.tests.factories import CustomerFactory
 
@@ -42,6 +43,12 @@ class OrderFactory(factory.django.DjangoModelFactory):
     order_date = datetime.date(2024, 5, 6)
     status = Order.Status.PAID
 
+    @factory.post_generation
+    def keep_rollups(order, create, extracted, **kwargs):
+        # As the import does: reports read the per-customer and per-owner rollups of orders.
+        if create:
+            rollups.orders_changed(customer_ids=[order.customer_id])
+
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -59,3 +66,4 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
         # As the import does: the order keeps the total of its lines.
         if create:
             Order.objects.filter(pk=line.order_id).refresh_amounts()
+            rollups.orders_changed(customer_ids=[line.order.customer_id])

@@ -57,3 +57,9 @@ def stars(value, maximum=5):
 @register.simple_tag
 def qs(**kwargs):
     return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.simple_tag
+def page_numbers(page):
+    """Page numbers around the current page, with ellipses (Django's elided range needs the number)."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -153,3 +153,14 @@ def test_dictionary_list_query_count_does_not_grow_with_the_rows(admin_client):
     DictItem.objects.bulk_create(DictItem(dict_type="T", label=f"L{i}", value=f"v{i}") for i in range(60))
     many = count_queries(admin_client, "/dictionary/?page_size=100")
     assert many == few
+
+
+def test_the_pagination_shows_the_pages_around_the_current_one():
+    from django.core.paginator import Paginator
+
+    from crm.core.templatetags.crm_ui import page_numbers
+
+    page = Paginator(range(1000), 10).page(50)
+    numbers = list(page_numbers(page))
+    assert [49, 50, 51] == [n for n in numbers if n in (49, 50, 51)]
+    assert numbers[0] == 1 and numbers[-1] == 100

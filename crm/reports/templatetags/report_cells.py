@@ -33,3 +33,12 @@ def cell(value):
 @register.simple_tag
 def column_align(columns, index):
     return columns[index].align
+
+
+@register.filter
+def amount(value):
+    """Money grouped by thousands in every language; cents only when there are any."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"

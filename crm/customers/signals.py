@@ -1,0 +1,7 @@
+"""Signals other modules follow without the customers module knowing them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transfer's transaction with ``owner_ids``: every previous and the new owner.
+# The order rollups per owner (crm.catalog.rollups) follow the customers to their new owner.
+customers_transferred = Signal()
