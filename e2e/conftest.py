@@ -50,17 +50,38 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture(scope="session")
+def browser_for(browser):
+    """``browser_for(locale)``: a Chromium whose own controls (file picker, date fields) speak that
+    language. They follow the process's ``LANGUAGE``, not the context's locale, so another language
+    than English needs its own browser (and Debian's chromium-l10n; without it they stay English)."""
+    launched = {}
+
+    def get(locale):
+        if locale.startswith("en"):
+            return browser
+        if locale not in launched:
+            env = {**os.environ, "LANGUAGE": locale.replace("-", "_")}
+            launched[locale] = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+        return launched[locale]
+
+    yield get
+    for other in launched.values():
+        other.close()
+
+
 @pytest.fixture
-def new_page(browser, live_server, request):
+def new_page(browser_for, live_server, request):
     """``new_page()`` opens a page in a fresh browser context (a separate person at another desk).
 
-    The interface is English (``Accept-Language: en``) so assertions can use the source strings.
+    The interface is English (``Accept-Language: en``) so assertions can use the source strings;
+    ``new_page(locale="zh-CN")`` is a browser set up for Chinese (its own controls included).
     Every page opened is photographed into e2e-artifacts/ when the test ends, pass or fail.
     """
     contexts = []
 
-    def open_page():
-        context = browser.new_context(viewport=VIEWPORT, locale="en-US", base_url=live_server.url)
+    def open_page(locale="en-US"):
+        context = browser_for(locale).new_context(viewport=VIEWPORT, locale=locale, base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()

@@ -19,7 +19,8 @@ def test_sign_in_with_username_opens_home_page(page, login, demo_admin, live_ser
 def test_sign_in_with_mobile_number(page, login, demo_manager, live_server):
     login(page, "13900000002")
 
-    expect(page).to_have_url(f"{live_server.url}/")
+    # An account manager's home is their dashboard.
+    expect(page).to_have_url(f"{live_server.url}/reports/")
     expect(page.locator("#user-menu")).to_contain_text("Bob Manager")
 
 

@@ -30,11 +30,15 @@ def pie(items, *, name=""):
     }
 
 
-def bars(categories, series, *, horizontal=False, stacked=False):
-    """``series``: (name, values) pairs, one value per category."""
+def bars(categories, series, *, horizontal=False, stacked=False, counts=False):
+    """``series``: (name, values) pairs, one value per category; ``counts`` keeps ticks whole."""
     category_axis = {"type": "category", "data": [str(c) for c in categories], "axisLabel": {"hideOverlap": True}}
     # Fewer ticks on a horizontal value axis keeps long amounts from overlapping.
-    value_axis = {"type": "value", **({"splitNumber": 3} if horizontal else {})}
+    value_axis = {
+        "type": "value",
+        **({"splitNumber": 3} if horizontal else {}),
+        **({"minInterval": 1} if counts else {}),
+    }
     option = {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"bottom": 0} if len(series) > 1 else {"show": False},
@@ -59,7 +63,13 @@ def bars(categories, series, *, horizontal=False, stacked=False):
 def line(categories, series, *, area=True):
     option = bars(categories, series)
     for item in option["series"]:
-        item.update(type="line", smooth=True, symbolSize=6, **({"areaStyle": {"opacity": 0.15}} if area else {}))
+        item.update(
+            type="line",
+            smooth=0.3,
+            smoothMonotone="x",
+            symbolSize=6,
+            **({"areaStyle": {"opacity": 0.15}} if area else {}),
+        )
     option["tooltip"] = {"trigger": "axis"}
     return option
 

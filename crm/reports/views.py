@@ -220,6 +220,7 @@ class ServiceCompositionView(ReportView):
                 [row["label"] for row in rows],
                 [(status.label, [row["statuses"][i] for row in rows]) for i, status in enumerate(statuses)],
                 stacked=True,
+                counts=True,
             )
         return {"table": Table(columns, body, footer), "chart": chart, "period": period}
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.forms import CrmForm, CrmModelForm, VersionedFormMixin
 from crm.dictionary.fields import DictChoiceField
@@ -87,7 +88,9 @@ class HandleForm(CrmForm):
 
 
 class FeedbackForm(CrmForm):
-    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 4}))
+    result = forms.CharField(
+        label=pgettext_lazy("service feedback", "Result"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     satisfaction = forms.TypedChoiceField(
         label=_("Customer satisfaction"),
         choices=SATISFACTION_CHOICES,

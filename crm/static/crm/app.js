@@ -19,6 +19,9 @@ function crmCharts(root) {
     var existing = echarts.getInstanceByDom(el);
     if (existing) existing.dispose();
     var chart = echarts.init(el);
+    delete el.dataset.chartDrawn;
+    // Marks the chart once drawn (animation included), e.g. for screenshots.
+    chart.on("finished", function () { el.dataset.chartDrawn = "true"; });
     chart.setOption(JSON.parse(source.textContent));
     crmChartInstances.push(chart);
   });
