@@ -69,6 +69,7 @@ class CrmListView(CrmPageMixin, TemplateView):
     sort_fields: dict = {}
     default_sort = ""
     paginate_by = 20
+    paginator_class = Paginator  # a list of a million rows may bring its own (see customers)
     empty_message = _("No records match.")
     create_url = None
     create_label = _("New")
@@ -100,7 +101,7 @@ class CrmListView(CrmPageMixin, TemplateView):
         return size if size in PAGE_SIZES else self.paginate_by
 
     def paginate(self, queryset):
-        paginator = Paginator(queryset, self.get_page_size())
+        paginator = self.paginator_class(queryset, self.get_page_size())
         number = self.request.GET.get("page", 1)
         try:
             return paginator.page(number)

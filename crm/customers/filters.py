@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
@@ -9,6 +11,38 @@ from crm.accounts.scope import visible_owner_ids
 from crm.dictionary.models import DictItem, DictType
 
 from .models import Activity, ChurnRecord, Customer
+
+
+class QuickSelect(forms.Select):
+    """A select rendered in Python rather than through a template per option.
+
+    The filter bar offers every manager in scope and the dictionary items on each list page;
+    Django's option dictionaries and option template cost about 0.1 ms an option, a fifth of the
+    whole page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+
+        def options(choices):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((v, " selected" if str(v) in selected else "", label) for v, label in choices),
+            )
+
+        rendered = []
+        for choice, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                rendered.append(format_html('<optgroup label="{}">{}</optgroup>', choice, options(label)))
+            else:
+                rendered.append(options([(choice, label)]))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", "{}", ((option,) for option in rendered)),
+        )
 
 
 def _search_widget(placeholder=""):
@@ -35,6 +69,7 @@ class ManagerFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", managers_in_scope)
         kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("widget", QuickSelect)
         super().__init__(*args, **kwargs)
 
 
@@ -45,15 +80,15 @@ class CustomerFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(label=_("Number"), lookup_expr="icontains", widget=_search_widget())
     name = django_filters.CharFilter(label=_("Customer name"), lookup_expr="icontains", widget=_search_widget())
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=_dict_items(DictType.REGION), empty_label=_("All")
+        label=_("Region"), queryset=_dict_items(DictType.REGION), empty_label=_("All"), widget=QuickSelect
     )
     owner = ManagerFilter(label=_("Manager"))
     grade = django_filters.ModelChoiceFilter(
-        label=_("Grade"), queryset=_dict_items(DictType.CUSTOMER_GRADE), empty_label=_("All")
+        label=_("Grade"), queryset=_dict_items(DictType.CUSTOMER_GRADE), empty_label=_("All"), widget=QuickSelect
     )
     # Without a status the view leaves deleted customers out.
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Customer.Status.choices, empty_label=_("Normal and lost")
+        label=_("Status"), choices=Customer.Status.choices, empty_label=_("Normal and lost"), widget=QuickSelect
     )
 
     class Meta:
@@ -62,11 +97,12 @@ class CustomerFilter(django_filters.FilterSet):
         form = FilterForm
 
     def search(self, queryset, name, value):
+        # Every customer number is "KH" and digits, so a search text starting with "KH" can
+        # match a number only at its start: the number's own index finds that directly.
+        starts_like_a_number = value[:2].upper() == "KH"
+        number = Q(number__startswith=value.upper()) if starts_like_a_number else Q(number__icontains=value)
         return queryset.filter(
-            Q(number__icontains=value)
-            | Q(name__icontains=value)
-            | Q(phone__icontains=value)
-            | Q(address__icontains=value)
+            number | Q(name__icontains=value) | Q(phone__icontains=value) | Q(address__icontains=value)
         )
 
 

@@ -22,6 +22,7 @@ from . import selectors, services
 from .filters import ChurnFilter, CustomerFilter, FollowUpFilter
 from .forms import ActivityForm, ConfirmLostForm, ContactForm, CustomerForm, PostponeForm, TransferForm
 from .models import ChurnRecord, Customer
+from .pagination import LargeListPaginator
 
 
 def detail_url(customer, tab=""):
@@ -76,12 +77,13 @@ class CustomerListView(CrmListView):
             columns.insert(0, Column(select_all))
         return columns
 
+    paginator_class = LargeListPaginator  # neither counts nor skips a million rows
+
     def get_base_queryset(self):
         queryset = selectors.customers_for(self.request.user)
         if not self.request.GET.get("status"):
             queryset = queryset.exclude(status=Customer.Status.DELETED)
         return queryset
-
 
 class CustomerFormMixin:
     form_class = CustomerForm

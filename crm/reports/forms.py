@@ -53,6 +53,8 @@ class PeriodForm(ReportFilterForm):
         self.fields["period"].choices = [*presets[:-1], (_("Year"), years), presets[-1]]
         self.fields["period"].initial = self.default_period
         self.fields["period"].widget.attrs["x-model"] = "period"  # shows the dates for a custom range
+        for name in ("start", "end"):
+            self.fields[name].show_when = "period === 'custom'"  # read by core/_filter_field.html
 
     def clean(self):
         data = super().clean()
