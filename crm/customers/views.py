@@ -85,6 +85,7 @@ class CustomerListView(CrmListView):
             queryset = queryset.exclude(status=Customer.Status.DELETED)
         return queryset
 
+
 class CustomerFormMixin:
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
