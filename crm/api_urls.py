@@ -8,6 +8,7 @@ from crm.accounts import api as accounts_api
 from crm.catalog import api as catalog_api
 from crm.customers import api as customers_api
 from crm.dictionary import api as dictionary_api
+from crm.reports import api as reports_api
 from crm.sales import api as sales_api
 from crm.service import api as service_api
 
@@ -18,6 +19,7 @@ customers_api.register(router)
 catalog_api.register(router)
 sales_api.register(router)
 service_api.register(router)
+reports_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
