@@ -67,6 +67,13 @@ def visible_owner_ids(user):
     return cached
 
 
+def users_visible_to(user, users=None):
+    """The people whose records ``user`` may see, for pickers and filters: the scope as users."""
+    users = get_user_model().objects.all() if users is None else users
+    owner_ids = visible_owner_ids(user)
+    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+
+
 def forget_scope(user):
     """Drop the cached scope (after the user's roles, department or superior change)."""
     if hasattr(user, _CACHE_ATTR):

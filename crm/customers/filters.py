@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
-from crm.accounts.scope import visible_owner_ids
+from crm.accounts.scope import users_visible_to
 from crm.dictionary.models import DictItem, DictType
 
 from .models import Activity, ChurnRecord, Customer
@@ -51,11 +51,9 @@ def _search_widget(placeholder=""):
 
 def managers_in_scope(request):
     """The managers a filter offers: the users whose records the viewer may see."""
-    users = get_user_model().objects.order_by("username")
     if request is None:
-        return users.none()
-    owner_ids = visible_owner_ids(request.user)
-    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+        return get_user_model().objects.none()
+    return users_visible_to(request.user).order_by("username")
 
 
 def _dict_items(dict_type):

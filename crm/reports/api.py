@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -106,20 +106,18 @@ class ReportViewSet(viewsets.ViewSet):
 
 
 def _endpoint(page_view):
-    @extend_schema(
+    viewset = type(
+        f"{page_view.__name__}Api",
+        (ReportViewSet,),
+        {"page_view": page_view, "required_permissions": [page_view.permission_required]},
+    )
+    schema = extend_schema(
         summary=str(page_view.title),
         description=(page_view.__doc__ or "").strip(),
         parameters=PARAMETERS[page_view],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def list(self, request):
-        return ReportViewSet.list(self, request)
-
-    return type(
-        f"{page_view.__name__}Api",
-        (ReportViewSet,),
-        {"page_view": page_view, "required_permissions": [page_view.permission_required], "list": list},
-    )
+    return extend_schema_view(list=schema)(viewset)
 
 
 ENDPOINTS = {

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from crm.accounts.scope import users_visible_to
 from crm.dictionary.models import DictItem, DictType
 
 from . import periods
@@ -102,8 +103,9 @@ class ChurnForm(ReportFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *periods.year_choices()]
-        _departments, users = subject_choices(self.user)
-        self.fields["manager"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in users])
+        self.fields["manager"].queryset = (
+            users_visible_to(self.user).filter(is_active=True).order_by("name", "username")
+        )
         self.fields["manager"].empty_label = _("All managers")
 
 

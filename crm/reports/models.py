@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.core.models import VersionedModel
+from crm.core.models import ScopedQuerySet, VersionedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -41,6 +41,10 @@ class SalesTarget(VersionedModel):
     )
     month = models.DateField(_("month"))  # the first day of the month
     amount = models.DecimalField(_("target amount"), **MONEY, validators=[MinValueValidator(0)])
+
+    # An employee's target is theirs, like their records; a department's has no owner.
+    scope_owner_field = "user"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         db_table = "report_sales_target"

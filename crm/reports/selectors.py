@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.models import Department
-from crm.accounts.scope import department_tree_ids, visible_owner_ids
+from crm.accounts.scope import department_tree_ids, users_visible_to, visible_owner_ids
 from crm.catalog.models import CustomerYearSales, Order, OwnerMonthSales
 from crm.customers.models import Activity, ChurnRecord, Contact, Customer
 from crm.dictionary.models import DictItem
@@ -69,11 +69,9 @@ def scoped(queryset, user, subject=None):
 
 def subject_choices(user):
     """The departments and employees a viewer may pick: those holding records in their scope."""
-    scope = visible_owner_ids(user)
-    users = get_user_model().objects.filter(is_active=True).order_by("department__sort_order", "name", "username")
+    users = users_visible_to(user).filter(is_active=True).order_by("department__sort_order", "name", "username")
     departments = Department.objects.order_by("sort_order", "name")
-    if scope is not None:
-        users = users.filter(pk__in=scope)
+    if visible_owner_ids(user) is not None:  # a limited scope offers the departments of its people
         departments = departments.filter(pk__in=users.values("department_id"))
     return list(departments), list(users)
 
@@ -297,10 +295,7 @@ def targets_by_month(user, *, months, subject):
     elif subject.kind == "department":
         targets = targets.filter(department=subject.pk)
     else:
-        scope = visible_owner_ids(user)
-        targets = targets.filter(user__isnull=False)
-        if scope is not None:
-            targets = targets.filter(user__in=scope)
+        targets = targets.filter(user__isnull=False).visible_to(user)
     return dict(targets.order_by().values_list("month").annotate(Sum("amount")))
 
 

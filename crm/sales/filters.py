@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
-from crm.accounts.scope import visible_owner_ids
+from crm.accounts.scope import users_visible_to
 from crm.dictionary.models import DictItem, DictType
 
 from .models import Opportunity, PipelineStage
@@ -31,11 +31,9 @@ def start_of(day):
 
 def users_in_scope(request):
     """The people a filter offers: the users whose records the viewer may see."""
-    users = get_user_model().objects.order_by("username")
     if request is None:
-        return users.none()
-    owner_ids = visible_owner_ids(request.user)
-    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+        return get_user_model().objects.none()
+    return users_visible_to(request.user).order_by("username")
 
 
 def sources(request):

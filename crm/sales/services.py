@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.accounts.models import Role
-from crm.accounts.scope import visible_owner_ids
+from crm.accounts.scope import users_visible_to
 from crm.core.concurrency import save_versioned
 from crm.customers import services as customer_services
 from crm.customers.models import Contact, Customer
@@ -172,9 +172,7 @@ def account_managers():
 
 def assignable_users(by):
     """The account managers ``by`` may assign to: those whose records are in ``by``'s scope."""
-    users = account_managers()
-    owner_ids = visible_owner_ids(by)
-    return users if owner_ids is None else users.filter(pk__in=owner_ids)
+    return users_visible_to(by, account_managers())
 
 
 def _check_assignee(to, by):

@@ -211,3 +211,15 @@ def test_visible_to_runs_one_query(org, owned_by_superior, django_assert_num_que
     visible_owner_ids(lead)
     with django_assert_num_queries(1):
         list(owned_by_superior.visible_to(lead))
+
+
+def test_users_visible_to_are_the_people_of_the_scope(org):
+    from crm.accounts.scope import users_visible_to
+
+    lead = as_role(org["lead"], Role.DataScope.SUBORDINATES)
+    assert set(users_visible_to(lead)) == {org["lead"], *User.objects.filter(superior=org["lead"])} | {
+        u for u in User.objects.all() if u.superior_id and u.superior.superior_id == org["lead"].pk
+    }
+    everyone = as_role(org["rep"], Role.DataScope.ALL)
+    assert users_visible_to(everyone).count() == User.objects.count()
+    assert list(users_visible_to(everyone, User.objects.filter(pk=org["boss"].pk))) == [org["boss"]]
