@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
+from crm.customers.models import Customer
+
 from .models import CustomerYearSales, Order, OwnerMonthSales
 
 
@@ -69,8 +71,6 @@ def orders_changed(*, customer_ids):
     The caller passes every customer an order moved from or to; their current owners' months are
     rebuilt (a customer's earlier owner is unaffected: their rollup never held these customers).
     """
-    from crm.customers.models import Customer
-
     customer_ids = set(customer_ids)
     if not customer_ids:
         return
