@@ -1,7 +1,6 @@
 """/api/v1/: each app contributes its routes from its own ``api.py``."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from crm.accounts import api as accounts_api
@@ -22,6 +21,6 @@ service_api.register(router)
 reports_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     *router.urls,
 ]

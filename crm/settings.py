@@ -149,6 +149,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "crm.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, whether its username or its mobile number was typed.
+AXES_USERNAME_CALLABLE = "crm.accounts.backends.lockout_username"
 AXES_VERBOSE = False
 # Behind a reverse proxy, the number of proxies in front of the app: the client address is then
 # read from X-Forwarded-For, so the lockout is per user and address, not per proxy.
@@ -212,10 +214,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # REST API
+# API tokens older than this many days are refused (401) and replaced on the next
+# POST /api/v1/auth/token/; 0 keeps them until revoked.
+API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("API_TOKEN_MAX_AGE_DAYS", 90))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its challenge makes an unauthenticated call answer 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -1,19 +1,42 @@
 """Users, departments and roles over the API: the same services and permissions as the pages."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth.models import Permission
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from crm.core.api import ServiceModelViewSet, action_response
 
 from . import services
+from .backends import lockout_message
 from .models import Department, Role, User
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class StrictSerializerMixin:
+    """Refuses a body that is not an object and fields the endpoint does not take (read-only
+    ones included) with 400, rather than ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: [_("This field is not accepted here.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class EmptySerializer(StrictSerializerMixin, serializers.Serializer):
+    """The body of an action that takes no input: nothing, or an empty object."""
+
+
+class DepartmentSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -41,7 +64,7 @@ class PermissionCodeField(serializers.RelatedField):
         return found
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     version = serializers.IntegerField(required=False)
     permissions = PermissionCodeField(many=True, required=False, help_text="Codes such as accounts.view_user.")
 
@@ -51,7 +74,7 @@ class RoleSerializer(serializers.ModelSerializer):
         read_only_fields = ["system_key"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     version = serializers.IntegerField(required=False)
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
 
@@ -75,8 +98,15 @@ class UserSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["is_active", "language"]
 
+    def validate(self, attrs):
+        if self.instance is not None and "password" in attrs:
+            raise serializers.ValidationError(
+                {"password": [_("A password is changed through reset-password, not by editing the user.")]}
+            )
+        return attrs
 
-class PasswordSerializer(serializers.Serializer):
+
+class PasswordSerializer(StrictSerializerMixin, serializers.Serializer):
     password = serializers.CharField(write_only=True)
 
 
@@ -164,17 +194,22 @@ class UserViewSet(ServiceModelViewSet):
             **fields,
         )
 
-    @action(detail=True, methods=["post"], required_permissions=["accounts.change_user"])
-    def disable(self, request, pk=None):
-        return action_response(
-            UserSerializer, services.set_user_active(self.get_object(), active=False, by=request.user), request
-        )
+    def _set_active(self, request, active):
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)  # nothing, or {}
+        user = services.set_user_active(self.get_object(), active=active, by=request.user)
+        return action_response(UserSerializer, user, request)
 
-    @action(detail=True, methods=["post"], required_permissions=["accounts.change_user"])
+    @action(
+        detail=True, methods=["post"], serializer_class=EmptySerializer, required_permissions=["accounts.change_user"]
+    )
+    def disable(self, request, pk=None):
+        return self._set_active(request, active=False)
+
+    @action(
+        detail=True, methods=["post"], serializer_class=EmptySerializer, required_permissions=["accounts.change_user"]
+    )
     def enable(self, request, pk=None):
-        return action_response(
-            UserSerializer, services.set_user_active(self.get_object(), active=True, by=request.user), request
-        )
+        return self._set_active(request, active=True)
 
     @action(
         detail=True,
@@ -190,6 +225,25 @@ class UserViewSet(ServiceModelViewSet):
             self.get_object(), password=serializer.validated_data["password"], by=request.user
         )
         return action_response(UserSerializer, user, request)
+
+
+class LockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = "locked_out"
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """``POST /api/v1/auth/token/``: the caller's API token, a new one once the old has expired."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the request it was given (this one) when the account is locked.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(lockout_message())
+            raise exceptions.ValidationError(serializer.errors)
+        token = services.issue_api_token(serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 def register(router):

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from crm.core.forms import BootstrapFormMixin, CrmForm, CrmModelForm, VersionedFormMixin
 from crm.core.menu import GROUPS
 
+from .backends import find_user
 from .models import Department, Role, User
-from .services import _permissions
+from .services import _permissions, grantable_roles
 
 
 class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
@@ -23,7 +24,7 @@ class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
     def get_invalid_login_error(self):
         # Say "disabled" only to someone who knows the account's password.
         login, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        user = User.objects.filter(username=login).first() or User.objects.filter(mobile=login).first()
+        user = find_user(login)
         if user is not None and not user.is_active and user.check_password(password):
             return forms.ValidationError(self.error_messages["inactive"], code="inactive")
         return super().get_invalid_login_error()
@@ -57,14 +58,18 @@ class UserForm(VersionedFormMixin, CrmModelForm):
         fields = ["username", "name", "mobile", "email", "department", "superior", "position", "gender", "roles"]
         widgets = {"roles": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].required = True
         self.fields["name"].required = True
         self.fields["superior"].queryset = User.objects.filter(is_active=True).exclude(pk=self.instance.pk)
         self.fields["superior"].widget.attrs["data-picker"] = "1"
         self.fields["department"].queryset = Department.objects.order_by("name")
-        self.fields["roles"].queryset = Role.objects.order_by("id")
+        # Only the roles ``by`` may grant, plus those the user already holds (which may stay).
+        offered = {role.pk for role in grantable_roles(by)}
+        if self.instance.pk:
+            offered |= set(self.instance.roles.values_list("pk", flat=True))
+        self.fields["roles"].queryset = Role.objects.filter(pk__in=offered).order_by("id")
         self.fields["roles"].required = False
         if self.instance.pk:
             del self.fields["password"]

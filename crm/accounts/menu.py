@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.menu import MenuItem, add_item, add_permissions, grant_by_default
 
-from .models import Role
+from .models import ADMINISTRATION_PERMISSIONS, Role
 
 add_item("access", MenuItem(_("Users"), "accounts:user-list", "bi-person-badge", "accounts.view_user", order=10))
 add_item(
@@ -40,19 +40,4 @@ add_permissions(
     ],
 )
 
-grant_by_default(
-    Role.Key.ADMINISTRATOR,
-    [
-        "accounts.view_user",
-        "accounts.add_user",
-        "accounts.change_user",
-        "accounts.view_department",
-        "accounts.add_department",
-        "accounts.change_department",
-        "accounts.delete_department",
-        "accounts.view_role",
-        "accounts.add_role",
-        "accounts.change_role",
-        "accounts.delete_role",
-    ],
-)
+grant_by_default(Role.Key.ADMINISTRATOR, sorted(ADMINISTRATION_PERMISSIONS))

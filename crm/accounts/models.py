@@ -6,6 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import VersionedModel
 
+# What administration needs: managing users, departments and roles. The administrator role
+# always holds these (its permissions cannot be reduced below them) and receives them by default.
+ADMINISTRATION_PERMISSIONS = frozenset(
+    [
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_department",
+        "accounts.add_department",
+        "accounts.change_department",
+        "accounts.delete_department",
+        "accounts.view_role",
+        "accounts.add_role",
+        "accounts.change_role",
+        "accounts.delete_role",
+    ]
+)
+
 
 class Department(VersionedModel):
     """A node of the organisation tree (组织机构)."""
@@ -117,3 +135,8 @@ class User(AbstractUser):
 
     def has_role(self, key):
         return any(role.system_key == key for role in self.roles.all())
+
+    @property
+    def is_administrator(self):
+        """A superuser or a holder of the administrator role."""
+        return self.is_superuser or self.has_role(Role.Key.ADMINISTRATOR)

@@ -1,18 +1,22 @@
 """Every change to users, departments and roles. Each function runs in one transaction and
 raises ``ValidationError`` (with a message for the user) when a rule forbids the change."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from crm.core import menu
 from crm.core.concurrency import save_versioned
 
-from .models import Department, Role, User
+from .models import ADMINISTRATION_PERMISSIONS, Department, Role, User
 from .scope import department_tree_ids, forget_scope
 
 # The default roles: name (stored once, editable later), data scope, description.
@@ -116,6 +120,69 @@ def delete_department(department, *, by=None):
     department.delete()
 
 
+# Who may grant what ---------------------------------------------------------------------------
+
+SCOPE_ORDER = list(Role.DataScope.values)  # narrowest first
+
+
+def _is_administrator(user):
+    return user is None or (user.is_active and user.is_administrator)
+
+
+def _widest_scope(user):
+    scopes = [SCOPE_ORDER.index(role.data_scope) for role in user.roles.all()]
+    return max(scopes, default=-1)
+
+
+def _role_codes(role):
+    return {permission_code(p) for p in role.permissions.select_related("content_type")}
+
+
+def _exceeds(by, codes=(), data_scope=None):
+    """Whether permissions ``codes`` or ``data_scope`` go beyond what ``by`` holds."""
+    if _is_administrator(by):
+        return False
+    if not set(codes) <= by.get_all_permissions():
+        return True
+    return data_scope is not None and SCOPE_ORDER.index(data_scope) > _widest_scope(by)
+
+
+def can_grant(by, role):
+    """A role is grantable by ``by`` when it carries no permission and no data scope wider than
+    ``by``'s own; only administrators grant the administrator role. ``by=None`` is the system
+    itself (migrations, management commands)."""
+    if role.system_key == Role.Key.ADMINISTRATOR:
+        return _is_administrator(by)
+    return not _exceeds(by, _role_codes(role), role.data_scope)
+
+
+def grantable_roles(by):
+    """The roles ``by`` may give to a user: what the user form's role picker offers."""
+    roles = Role.objects.prefetch_related("permissions__content_type").order_by("id")
+    return [role for role in roles if can_grant(by, role)]
+
+
+def _check_roles_grantable(by, roles, held=()):
+    """Refuse giving a role ``by`` may not grant; roles the user already ``held`` may stay."""
+    held_ids = {role.pk for role in held}
+    refused = [role for role in roles if role.pk not in held_ids and not can_grant(by, role)]
+    if refused:
+        raise ValidationError(
+            {
+                "roles": _(
+                    "You cannot grant the role %(role)s: it carries permissions or a data scope you do not hold."
+                )
+                % {"role": refused[0].name}
+            }
+        )
+
+
+def _check_may_manage(by, user):
+    """Only administrators change, enable, disable or reset the password of an administrator."""
+    if user.is_administrator and not _is_administrator(by):
+        raise ValidationError(_("Only an administrator can change an administrator's account."))
+
+
 # Users ---------------------------------------------------------------------------------------
 
 
@@ -207,6 +274,8 @@ def create_user(
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
+    roles = list(roles)
+    _check_roles_grantable(by, roles)
     user.set_password(password)
     user.save()
     user.roles.set(roles)
@@ -235,8 +304,10 @@ def update_user(
     username = (username or "").strip()
     mobile = (mobile or "").strip() or None
     _check_user_fields(username=username, mobile=mobile, department=department, exclude_pk=user.pk)
+    _check_may_manage(by, user)
     _check_superior(user, superior)
     roles = list(roles)
+    _check_roles_grantable(by, roles, held=user.roles.all())
     _ensure_an_administrator_remains(user, active=user.is_active, roles=roles)
     user.username, user.name, user.mobile, user.email = username, name, mobile, email
     user.department, user.superior, user.position, user.gender = department, superior, position, gender
@@ -251,16 +322,34 @@ def update_user(
 def set_user_active(user, *, active, by):
     if not active and user.pk == by.pk:
         raise ValidationError(_("You cannot disable your own account."))
+    _check_may_manage(by, user)
     if not active:
         _ensure_an_administrator_remains(user, active=False, roles=list(user.roles.all()))
     User.objects.select_for_update().filter(pk=user.pk).first()
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        # Enabling the account again must not bring back the API access it had.
+        revoke_api_tokens(user)
     return user
 
 
 @transaction.atomic
 def reset_password(user, *, password, by):
+    """An administrator's (or user manager's) reset of another user's password.
+
+    Setting someone's password is signing in as them, so it needs the right to manage them and,
+    for anyone but an administrator, that they hold nothing ``by`` could not grant.
+    """
+    _check_may_manage(by, user)
+    if user.pk != by.pk:
+        _check_roles_grantable(by, user.roles.all())
+    return change_password(user, password=password)
+
+
+@transaction.atomic
+def change_password(user, *, password):
+    """Set a new password (validated); it ends the API access the old one gave."""
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -274,6 +363,31 @@ def reset_password(user, *, password, by):
 def revoke_api_tokens(user):
     """A new password ends the API access the old one gave (sessions end by themselves)."""
     Token.objects.filter(user=user).delete()
+
+
+def api_token_expiry(token):
+    """When ``token`` stops working (``API_TOKEN_MAX_AGE_DAYS`` after it was made), or None."""
+    days = settings.API_TOKEN_MAX_AGE_DAYS
+    return token.created + timedelta(days=days) if days else None
+
+
+def api_token_expired(token):
+    expiry = api_token_expiry(token)
+    return expiry is not None and expiry <= timezone.now()
+
+
+@transaction.atomic
+def issue_api_token(user):
+    """The user's API token (DRF's one token per user), a new one in place of an expired one."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and api_token_expired(token):
+        token.delete()
+        token = None
+    return token or Token.objects.create(user=user)
+
+
+def api_tokens_of(user):
+    return Token.objects.filter(user=user)
 
 
 @transaction.atomic
@@ -301,10 +415,32 @@ def _check_role(name, permissions, exclude_pk=None):
     return name
 
 
+def _check_role_grant(by, role, permissions, data_scope):
+    """Editing a role follows the grant rule: no permission ``by`` does not hold is added, its
+    scope is not widened beyond ``by``'s, and only administrators edit the administrator role,
+    whose permissions never fall below what administration needs."""
+    if role.system_key == Role.Key.ADMINISTRATOR:
+        if not _is_administrator(by):
+            raise ValidationError(_("Only an administrator can change the administrator role."))
+        missing = sorted(ADMINISTRATION_PERMISSIONS - {permission_code(p) for p in permissions})
+        if missing:
+            raise ValidationError(
+                {"permissions": _("The administrator role must keep the permission %(code)s.") % {"code": missing[0]}}
+            )
+    held = _role_codes(role) if role.pk else set()
+    added = {permission_code(p) for p in permissions} - held
+    if _exceeds(by, added):
+        raise ValidationError({"permissions": _("You cannot give a role a permission you do not hold.")})
+    widened = role.pk is None or SCOPE_ORDER.index(data_scope) > SCOPE_ORDER.index(role.data_scope)
+    if widened and _exceeds(by, data_scope=data_scope):
+        raise ValidationError({"data_scope": _("You cannot give a role a data scope wider than your own.")})
+
+
 @transaction.atomic
 def create_role(*, name, description="", data_scope=Role.DataScope.SELF, permissions=(), by=None):
     permissions = list(permissions)
     name = _check_role(name, permissions)
+    _check_role_grant(by, Role(data_scope=data_scope), permissions, data_scope)
     role = Role.objects.create(name=name, description=description, data_scope=data_scope)
     role.permissions.set(permissions)
     return role
@@ -315,7 +451,9 @@ def update_role(
     role, *, expected_version, name, description="", data_scope=Role.DataScope.SELF, permissions=(), by=None
 ):
     permissions = list(permissions)
-    role.name = _check_role(name, permissions, exclude_pk=role.pk)
+    name = _check_role(name, permissions, exclude_pk=role.pk)
+    _check_role_grant(by, role, permissions, data_scope)
+    role.name = name
     role.description, role.data_scope = description, data_scope
     save_versioned(role, expected_version=expected_version)
     role.permissions.set(permissions)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +16,7 @@ from django.views import View
 from crm.core.views import Column, CrmConfirmView, CrmEditView, CrmFormView, CrmListView, CrmPageMixin
 
 from . import services
+from .backends import lockout_message
 from .filters import UserFilter
 from .forms import DepartmentForm, LoginForm, PasswordChangeForm, ResetPasswordForm, RoleForm, UserForm
 from .models import Department, Role, User
@@ -38,11 +41,8 @@ def locked_out(request, credentials=None, *args, **kwargs):
     """Shown by django-axes instead of checking the password while an account is locked."""
     # An unbound form: a bound one would try to authenticate, which is what the lock forbids.
     form = LoginForm(request, initial={"username": request.POST.get("username", "")})
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _("Too many failed sign-in attempts. This account is locked for %(minutes)d minutes.") % {
-        "minutes": minutes
-    }
-    return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
+    context = {"form": form, "lockout_message": lockout_message()}
+    return render(request, "accounts/login.html", context, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -52,8 +52,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"title": gettext_lazy("Change password"), "submit_label": gettext_lazy("Change password")}
 
     def form_valid(self, form):
+        # The service sets the password and revokes the API tokens the old one gave.
+        services.change_password(form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ProfileView(LoginRequiredMixin, View):
+    """The signed-in user's own account: who they are, and their API token, which they can revoke."""
+
+    def get(self, request):
+        token = services.api_tokens_of(request.user).first()
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "title": _("My account"),
+                "roles": request.user.roles.all(),
+                "token": token,
+                "token_expires": services.api_token_expiry(token) if token else None,
+            },
+        )
+
+
+class RevokeTokenView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.revoke_api_tokens(request.user)
+        messages.success(request, _("Your API token has been revoked."))
+        return HttpResponseRedirect(reverse("accounts:profile"))
 
 
 class LanguageView(View):
@@ -109,11 +136,18 @@ def _user_fields(data):
     } | {"roles": data.get("roles") or []}
 
 
-class UserCreateView(CrmFormView):
-    permission_required = "accounts.add_user"
-    title = gettext_lazy("New user")
+class UserFormMixin:
     form_class = UserForm
     template_name = "accounts/user_form.html"
+
+    def get_form_kwargs(self):
+        # The role picker offers only what the signed-in user may grant.
+        return super().get_form_kwargs() | {"by": self.request.user}
+
+
+class UserCreateView(UserFormMixin, CrmFormView):
+    permission_required = "accounts.add_user"
+    title = gettext_lazy("New user")
     success_message = gettext_lazy("User created.")
     cancel_url = reverse_lazy("accounts:user-list")
 
@@ -125,10 +159,8 @@ class UserCreateView(CrmFormView):
         return reverse("accounts:user-list")
 
 
-class UserEditView(CrmEditView):
+class UserEditView(UserFormMixin, CrmEditView):
     permission_required = "accounts.change_user"
-    form_class = UserForm
-    template_name = "accounts/user_form.html"
     success_message = gettext_lazy("Saved.")
     cancel_url = reverse_lazy("accounts:user-list")
 
@@ -183,16 +215,18 @@ class UserActiveView(CrmConfirmView):
         return reverse("accounts:user-list")
 
 
-class UserResetPasswordView(CrmFormView):
+class UserResetPasswordView(CrmEditView):
     permission_required = "accounts.change_user"
     form_class = ResetPasswordForm
     success_message = gettext_lazy("The password has been reset.")
     submit_label = gettext_lazy("Reset password")
     cancel_url = reverse_lazy("accounts:user-list")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(User, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return CrmFormView.get_form_kwargs(self)  # a password form, not a form of the user
 
     def get_title(self):
         return _("Reset the password of %(name)s") % {"name": self.object.display_name}

@@ -216,8 +216,10 @@ class CrmEditView(CrmFormView):
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        # Only for a signed-in user: an anonymous one is sent to sign in, not told "not found".
-        if request.user.is_authenticated:
+        # Only for a signed-in user holding the permission: an anonymous one is sent to sign in,
+        # and one without the permission is refused (403) whether or not the record exists, so
+        # the answer does not tell which ids exist.
+        if request.user.is_authenticated and self.has_permission():
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
