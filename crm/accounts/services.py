@@ -427,11 +427,13 @@ def _check_role_grant(by, role, permissions, data_scope):
             raise ValidationError(
                 {"permissions": _("The administrator role must keep the permission %(code)s.") % {"code": missing[0]}}
             )
-    held = _role_codes(role) if role.pk else set()
+    # Compared with the stored role: a page's form has already written its input onto ``role``.
+    stored = Role.objects.filter(pk=role.pk).first() if role.pk else None
+    held = _role_codes(stored) if stored else set()
     added = {permission_code(p) for p in permissions} - held
     if _exceeds(by, added):
         raise ValidationError({"permissions": _("You cannot give a role a permission you do not hold.")})
-    widened = role.pk is None or SCOPE_ORDER.index(data_scope) > SCOPE_ORDER.index(role.data_scope)
+    widened = stored is None or SCOPE_ORDER.index(data_scope) > SCOPE_ORDER.index(stored.data_scope)
     if widened and _exceeds(by, data_scope=data_scope):
         raise ValidationError({"data_scope": _("You cannot give a role a data scope wider than your own.")})
 

@@ -235,3 +235,116 @@ def test_department_api_names_the_field_that_clashes(admin_api):
     response = admin_api.post("/api/v1/departments/", {"name": "North", "parent": parent.pk}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {"name": ["A department with this name already exists at this level."]}
+
+
+# Junk bodies: 400 in the error format, nothing changed ---------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["enable", "disable"])
+@pytest.mark.parametrize("body", [[], ["x"], {"active": False}, "junk", 5, False])
+def test_enable_and_disable_refuse_a_body(admin_api, action, body):
+    user = UserFactory(is_active=action == "disable")
+    response = admin_api.post(f"/api/v1/users/{user.pk}/{action}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert User.objects.get(pk=user.pk).is_active is (action == "disable")
+
+
+@pytest.mark.parametrize("action", ["enable", "disable"])
+@pytest.mark.parametrize("body", [{}, None])
+def test_enable_and_disable_take_an_empty_object_or_nothing(admin_api, action, body):
+    user = UserFactory(is_active=action == "disable")
+    response = (
+        admin_api.post(f"/api/v1/users/{user.pk}/{action}/", body, format="json")
+        if body is not None
+        else admin_api.post(f"/api/v1/users/{user.pk}/{action}/")
+    )
+    assert response.status_code == 200
+    assert User.objects.get(pk=user.pk).is_active is (action == "enable")
+
+
+USER_JUNK = [
+    [],
+    [{"name": "x"}],
+    "junk",
+    7,
+    {"name": "x", "colour": "red"},
+    {"name": ["x"]},
+    {"name": {"a": 1}},
+    {"roles": "1"},
+    {"roles": [{"id": 1}]},
+    {"roles": ["x"]},
+    {"department": "x"},
+    {"department": [1]},
+    {"superior": 999_999},
+    {"version": "x"},
+    {"version": 2**70},
+    {"gender": "Z"},
+    {"email": "not-an-address"},
+    {"mobile": "1" * 50},
+    {"username": ""},
+    {"username": "a\x00b"},
+    {"is_superuser": True},
+    {"id": 5},
+]
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+@pytest.mark.parametrize("body", USER_JUNK, ids=repr)
+def test_user_edit_refuses_junk_with_400_in_the_error_format(admin_api, method, body):
+    user = UserFactory(name="Before")
+    if method == "put" and isinstance(body, dict):
+        body = {"username": user.username, "department": user.department_id, "version": 1} | body
+    response = getattr(admin_api, method)(f"/api/v1/users/{user.pk}/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"code", "message", "errors"}
+    after = User.objects.get(pk=user.pk)
+    assert (after.name, after.version, after.is_superuser) == ("Before", 1, False)
+
+
+@pytest.mark.parametrize(
+    "body", [b for b in USER_JUNK if not (isinstance(b, dict) and "version" in b)], ids=repr
+)  # create ignores it
+def test_user_create_refuses_junk_with_400_in_the_error_format(admin_api, body):
+    base = {"username": "newbie", "name": "New", "password": "Newbie-pass-2026", "department": DepartmentFactory().pk}
+    body = base | body if isinstance(body, dict) else body
+    response = admin_api.post("/api/v1/users/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"code", "message", "errors"}
+    assert not User.objects.filter(username="newbie").exists()
+
+
+@pytest.mark.parametrize("body", [[], "junk", {"password": "Fresh-start-2026", "confirm": "x"}, {"password": 5}])
+def test_reset_password_refuses_junk_with_400(admin_api, body):
+    user = UserFactory()
+    response = admin_api.post(f"/api/v1/users/{user.pk}/reset-password/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("roles", []),
+        ("roles", {"permissions": "accounts.view_user"}),
+        ("roles", {"permissions": [["x"]]}),
+        ("roles", {"data_scope": "everything"}),
+        ("roles", {"colour": "red"}),
+        ("departments", "junk"),
+        ("departments", {"parent": "x"}),
+        ("departments", {"sort_order": -1}),
+        ("departments", {"sort_order": 2**70}),
+        ("departments", {"colour": "red"}),
+    ],
+    ids=repr,
+)
+def test_role_and_department_edits_refuse_junk_with_400(admin_api, url, body):
+    record = RoleFactory() if url == "roles" else DepartmentFactory()
+    if isinstance(body, dict):
+        body = body | {"version": 1}
+    response = admin_api.patch(f"/api/v1/{url}/{record.pk}/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"code", "message", "errors"}
+    record.refresh_from_db()
+    assert record.version == 1

@@ -1,8 +1,11 @@
 """Signing in and out, passwords, disabled accounts, lockout, API tokens (R-AUTH-1)."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -219,3 +222,124 @@ def test_repeated_api_token_failures_lock_the_account_too(user):
     response = api.post("/api/v1/auth/token/", {"username": "liqiang", "password": PASSWORD})
     assert response.status_code in (400, 429)
     assert not Token.objects.filter(user=user).exists()
+
+
+# Lockout per account, whichever login string was typed ---------------------------------------
+
+
+@override_settings(AXES_FAILURE_LIMIT=5)
+@pytest.mark.parametrize("wrong_with, then_with", [("liqiang", "13800000005"), ("13800000005", "liqiang")])
+def test_failures_by_username_and_by_mobile_count_against_the_same_account(user, wrong_with, then_with):
+    client = english_client()
+    for _attempt in range(5):
+        sign_in(client, wrong_with, "wrong-pass-1")
+    response = sign_in(client, then_with)
+    assert response.status_code == 429
+    assert signed_in_user(client) is None
+
+
+@override_settings(AXES_FAILURE_LIMIT=5)
+@pytest.mark.parametrize("wrong_with, then_with", [("liqiang", "13800000005"), ("13800000005", "liqiang")])
+def test_api_token_failures_by_username_and_by_mobile_count_against_the_same_account(user, wrong_with, then_with):
+    api = APIClient()
+    for _attempt in range(5):
+        api.post("/api/v1/auth/token/", {"username": wrong_with, "password": "wrong-pass-1"})
+    response = api.post("/api/v1/auth/token/", {"username": then_with, "password": PASSWORD})
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+    assert not Token.objects.filter(user=user).exists()
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_failures_on_the_page_and_the_token_endpoint_add_up(user):
+    client = english_client()
+    for _attempt in range(2):
+        sign_in(client, "liqiang", "wrong-pass-1")
+    APIClient().post("/api/v1/auth/token/", {"username": "13800000005", "password": "wrong-pass-1"})
+    assert sign_in(client, "liqiang").status_code == 429
+
+
+# API tokens: expiry and revocation --------------------------------------------------------------
+
+
+def token_aged(user, days):
+    token = Token.objects.create(user=user)
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=days))
+    return token
+
+
+def token_api(token):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    return api
+
+
+def test_changing_own_password_revokes_own_api_tokens(client_for, user):
+    token = Token.objects.create(user=user)
+    client_for(user).post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Brand-new-2026", "new_password2": "Brand-new-2026"},
+    )
+    assert token_api(token).get("/api/v1/departments/").status_code == 401
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_a_disabled_then_enabled_user_does_not_get_the_old_token_back(user, administrator):
+    token = Token.objects.create(user=user)
+    services.set_user_active(user, active=False, by=administrator)
+    services.set_user_active(user, active=True, by=administrator)
+    assert token_api(token).get("/api/v1/departments/").status_code == 401
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=30)
+def test_an_expired_token_is_refused_in_the_api_error_format(user):
+    token = token_aged(user, days=31)
+    response = token_api(token).get("/api/v1/users/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "token_expired",
+        "message": "This API token has expired. Request a new one.",
+        "errors": {},
+    }
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=30)
+def test_a_token_within_its_age_still_works(user, administrator):
+    token = token_aged(administrator, days=29)
+    assert token_api(token).get("/api/v1/users/").status_code == 200
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=30)
+def test_the_token_endpoint_replaces_an_expired_token(user):
+    old = token_aged(user, days=31)
+    response = APIClient().post("/api/v1/auth/token/", {"username": "liqiang", "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.json()["token"] != old.key
+    assert Token.objects.get(user=user).key == response.json()["token"]
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=0)
+def test_a_maximum_age_of_zero_keeps_tokens_until_revoked(user, administrator):
+    token = token_aged(administrator, days=3650)
+    assert token_api(token).get("/api/v1/users/").status_code == 200
+
+
+@override_settings(API_TOKEN_MAX_AGE_DAYS=30)
+def test_profile_page_shows_the_token_without_its_key_and_revokes_it(client_for, user):
+    token = Token.objects.create(user=user)
+    client = client_for(user)
+    response = client.get(reverse("accounts:profile"))
+    html = response.content.decode()
+    assert response.context["token"] == token
+    assert response.context["token_expires"] == token.created + timedelta(days=30)
+    assert token.key[:6] in html and token.key not in html
+    response = client.post(reverse("accounts:profile-token-revoke"))
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=user).exists()
+    assert "You have no API token" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_profile_page_needs_a_signed_in_user(db):
+    response = Client().get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
