@@ -267,6 +267,11 @@ if PRODUCTION:
 # Uploads: a real size limit (FILE_UPLOAD_MAX_MEMORY_SIZE only decides memory vs. disk).
 CRM_MAX_UPLOAD_BYTES = int(os.environ.get("CRM_MAX_UPLOAD_MB", 20)) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_MAX_UPLOAD_BYTES
+# Caps on what an uploaded spreadsheet may hold, checked while it is read (crm/core/spreadsheets.py).
+IMPORT_MAX_ROWS = int(os.environ.get("CRM_IMPORT_MAX_ROWS", 200_000))
+IMPORT_MAX_COLUMNS = int(os.environ.get("CRM_IMPORT_MAX_COLUMNS", 100))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("CRM_IMPORT_MAX_CELL_CHARS", 32_767))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("CRM_IMPORT_MAX_UNPACKED_MB", 200)) * 1024 * 1024
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
