@@ -171,7 +171,7 @@ def read_table(file, file_name, *, max_bytes=None):
         )
     if name.endswith(".xlsx") or (not name.endswith(".csv") and head.startswith(XLSX_MAGIC)):
         if not head.startswith(XLSX_MAGIC):
-            raise ValidationError(_("The file is not a readable .xlsx workbook."), code="format")
+            raise _unreadable_xlsx()
         return _read_xlsx(file)
     return _read_csv(file.read())
 
