@@ -267,6 +267,11 @@ if PRODUCTION:
 # Uploads: a real size limit (FILE_UPLOAD_MAX_MEMORY_SIZE only decides memory vs. disk).
 CRM_MAX_UPLOAD_BYTES = int(os.environ.get("CRM_MAX_UPLOAD_MB", 20)) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "crm.core.uploads.UploadSizeLimitHandler",  # stores nothing of a file past CRM_MAX_UPLOAD_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Caps on what an uploaded spreadsheet may hold, checked while it is read (crm/core/spreadsheets.py).
 IMPORT_MAX_ROWS = int(os.environ.get("CRM_IMPORT_MAX_ROWS", 200_000))
 IMPORT_MAX_COLUMNS = int(os.environ.get("CRM_IMPORT_MAX_COLUMNS", 100))
