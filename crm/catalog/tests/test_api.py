@@ -171,3 +171,10 @@ def test_sync_refuses_more_rows_than_the_cap(api_for, administrator):
         == "More than 1 rows; at most 1 rows can be imported at once. Split the data into parts."
     )
     assert not Product.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_sync_answers_json_nested_too_deeply_with_400(api_for, administrator):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api_for(administrator).post("/api/v1/sales-sync/products/", body, content_type="application/json")
+    assert response.status_code == 400 and response.data["code"] == "parse_error"
+    assert not ImportRun.objects.exists()
