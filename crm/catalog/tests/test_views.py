@@ -310,3 +310,15 @@ def test_a_workbook_declaring_the_whole_grid_imports_its_real_rows(client_for, a
         ("P1", Decimal("7500.00")),
         ("P2", Decimal("36.00")),
     }
+
+
+def test_a_number_out_of_range_on_the_import_page_is_a_row_error(client_for, administrator):
+    client = client_for(administrator)
+    response = upload(client, "products", csv_bytes(PRODUCT_HEADER, "P1,电视机,,,台,1e30,,", "P2,x,,,台,1e999999999,,"))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == ImportRun.Status.REJECTED
+    assert [error[:3] for error in run.errors] == [
+        [2, "price", "The number is too large."],
+        [3, "price", "The number is too large."],
+    ]
+    assert not Product.objects.exists()
