@@ -237,6 +237,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "crm.core.api_settings.JSONParser",  # 400, not 500, for JSON nested too deeply
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",
@@ -273,6 +278,16 @@ if PRODUCTION:
 # Uploads: a real size limit (FILE_UPLOAD_MAX_MEMORY_SIZE only decides memory vs. disk).
 CRM_MAX_UPLOAD_BYTES = int(os.environ.get("CRM_MAX_UPLOAD_MB", 20)) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "crm.core.uploads.UploadSizeLimitHandler",  # stores nothing of a file past CRM_MAX_UPLOAD_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Caps on what an uploaded spreadsheet may hold, checked while it is read (crm/core/spreadsheets.py).
+IMPORT_MAX_ROWS = int(os.environ.get("CRM_IMPORT_MAX_ROWS", 200_000))
+IMPORT_MAX_COLUMNS = int(os.environ.get("CRM_IMPORT_MAX_COLUMNS", 100))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("CRM_IMPORT_MAX_CELL_CHARS", 32_767))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("CRM_IMPORT_MAX_UNPACKED_MB", 200)) * 1024 * 1024
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

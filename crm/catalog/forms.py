@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crm.core.forms import CrmForm
+from crm.core.spreadsheets import check_size
 
 from .models import ImportRun
-from .tables import check_size
 
 
 class ImportForm(CrmForm):

@@ -9,6 +9,7 @@ nothing. A column missing from the file leaves that field of existing records un
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -16,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.core.spreadsheets import Formula
+
 from . import rollups
 from .models import Order, OrderLine, Product, Stock
-from .tables import Formula
 
 CHUNK = 500  # keys per IN (…) lookup; stays under SQLite's parameter limit
 INVALID = object()  # a cell that failed its check (the row error is already recorded)
@@ -94,7 +96,19 @@ def clean_text(value, *, max_length, required=False):
     return result
 
 
-def _number(value):
+# Every numeric column of the import is far below this; a larger number is refused before any
+# arithmetic, so exponents like 1e30 or 1e999999999 never reach quantize() or int().
+NUMBER_CEILING = Decimal(10) ** 18
+HUGE_EXPONENT = re.compile(r"\+?\d*\.?\d+[eE]\+?\d+")
+
+
+def parse_number(value):
+    """The import's one reading of a number cell: a finite ``Decimal`` below 10^18, or CellError.
+
+    Accepts what spreadsheets and the sales system send (7500, 7500.00, "7,500.5", floats from
+    XLSX, numbers or strings from JSON); refuses NaN, infinities and anything too large with the
+    row error the import gives for any other bad number. -0 reads as 0.
+    """
     _no_formula(value)
     if _blank(value):
         raise CellError(_("This value is required."))
@@ -105,15 +119,19 @@ def _number(value):
     text = str(value).strip().replace(",", "").replace("，", "")
     try:
         number = Decimal(text)
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
+        if HUGE_EXPONENT.fullmatch(text):  # 1e9999999999999999999: beyond even Decimal's exponents
+            raise CellError(_("The number is too large."))
         raise CellError(_("Enter a number."))
     if not number.is_finite():
         raise CellError(_("Enter a number."))
-    return number
+    if number.copy_abs() >= NUMBER_CEILING:
+        raise CellError(_("The number is too large."))
+    return number.copy_abs() if number.is_zero() else number
 
 
 def clean_decimal(value, *, max_digits, places):
-    number = _number(value)
+    number = parse_number(value)
     if number < 0:
         raise CellError(_("Must not be negative."))
     step = Decimal(1).scaleb(-places)
@@ -125,7 +143,7 @@ def clean_decimal(value, *, max_digits, places):
 
 
 def clean_count(value, *, maximum=2_147_483_647):
-    number = _number(value)
+    number = parse_number(value)
     if number < 0:
         raise CellError(_("Must not be negative."))
     if number != number.to_integral_value():

@@ -10,9 +10,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.core.spreadsheets import check_row_count, read_table
+
 from .importers import IMPORTERS, normalise_header
 from .models import ImportRun
-from .tables import read_table
 
 MAX_STORED_ERRORS = 50_000  # a rejected run keeps at most this many row errors for its report
 
@@ -48,6 +49,7 @@ def import_records(*, kind, records, by=None, source=ImportRun.Source.API):
     importer = importer_for(kind)
     if not isinstance(records, list):
         raise ValidationError(_("Send a JSON list of rows."), code="invalid")
+    check_row_count(len(records))
     names = importer.column_names()
     present, rows, not_objects = set(), [], []
     for number, record in enumerate(records, start=1):

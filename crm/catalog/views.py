@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from crm.core.spreadsheets import csv_bytes, xlsx_bytes
 from crm.core.views import Column, CrmDetailView, CrmListView, CrmPageMixin
 
 from . import selectors, services
@@ -14,7 +15,6 @@ from .filters import OrderFilter, ProductFilter, StockFilter
 from .forms import ImportForm
 from .importers import IMPORTERS
 from .models import ImportRun
-from .tables import csv_bytes, xlsx_bytes
 
 IMPORT_PERMISSION = "catalog.import_salesdata"
 

@@ -1,7 +1,9 @@
 """API settings classes, kept apart from crm.core.api because DRF imports them while importing
 its own views (importing crm.core.api at that moment would be circular)."""
 
-from rest_framework import pagination, permissions
+from django.utils.translation import gettext as _
+from rest_framework import pagination, parsers, permissions
+from rest_framework.exceptions import ParseError
 
 
 class RolePermissions(permissions.DjangoModelPermissions):
@@ -26,3 +28,13 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, answering a body nested too deeply for Python's json module with 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON parse error - the document is nested too deeply."))

@@ -1,7 +1,6 @@
 """What a report shows as a table, and its export to CSV and XLSX from the very same rows."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -9,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from crm.catalog.tables import csv_bytes, neutralise
+from crm.core.spreadsheets import csv_bytes, xlsx_bytes
 
 # An export is built in memory; beyond this many rows the viewer is asked to narrow the filters.
 EXPORT_LIMIT = 100_000
@@ -48,11 +47,7 @@ class Table:
 
 
 def _export_value(value):
-    if isinstance(value, Link):
-        return neutralise(value.text)
-    if isinstance(value, (int, float, Decimal, datetime.date)) or value is None:
-        return value
-    return neutralise(value)
+    return value.text if isinstance(value, Link) else value
 
 
 def _csv_value(value):
@@ -72,30 +67,9 @@ def export_response(table, *, title, file_format):
         body = csv_bytes(table.header, [[_csv_value(value) for value in row] for row in rows])
         content_type, extension = "text/csv; charset=utf-8", "csv"
     else:
-        body = _xlsx(title, table.header, [[_export_value(value) for value in row] for row in rows])
+        body = xlsx_bytes([(title, table.header, [[_export_value(value) for value in row] for row in rows])])
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         extension = "xlsx"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{extension}")
     return response
-
-
-def _xlsx(title, header, rows):
-    """Numbers stay numbers and dates stay dates, so the sheet can be summed and sorted."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=neutralise(title)[:31])
-    bold = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(label))
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

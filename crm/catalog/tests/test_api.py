@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from crm.accounts.tests.factories import UserFactory
-from crm.catalog.models import ImportRun, Product
+from crm.catalog.models import ImportRun, Order, Product
 from crm.customers.tests.factories import CustomerFactory
 
 from .factories import OrderFactory, OrderLineFactory, ProductFactory
@@ -17,6 +17,19 @@ PRODUCTS = [
     {"product_key": "P1", "name": "幸福牌电视机", "model": "818 FFT", "unit": "台", "price": "7500"},
     {"product_key": "P2", "name": "幸福牌收音机", "model": "天语007", "unit": "台", "price": 36},
 ]
+
+
+ORDER_LINE = {
+    "order_key": "O1",
+    "order_number": "DD1",
+    "customer_number": "KH1",
+    "order_date": "2024-05-06",
+    "status": "shipped",
+    "line_no": 1,
+    "product_key": "P1",
+    "quantity": 2,
+    "unit_price": "7500.00",
+}
 
 
 def test_the_sales_system_upserts_products_and_a_repeat_changes_nothing(api_for, administrator):
@@ -56,17 +69,7 @@ def test_a_batch_with_a_bad_row_is_refused_whole_with_row_errors(api_for, admini
 def test_orders_sync_checks_customers_and_products(api_for, administrator):
     CustomerFactory(number="KH1")
     ProductFactory(external_key="P1")
-    order = {
-        "order_key": "O1",
-        "order_number": "DD1",
-        "customer_number": "KH1",
-        "order_date": "2024-05-06",
-        "status": "shipped",
-        "line_no": 1,
-        "product_key": "P1",
-        "quantity": 2,
-        "unit_price": "7500.00",
-    }
+    order = ORDER_LINE
     api = api_for(administrator)
     bad = api.post("/api/v1/sales-sync/orders/", [order | {"customer_number": "KH404"}], format="json")
     assert bad.status_code == 400 and bad.data["errors"] == {"rows[1].customer_number": ["Unknown customer number."]}
@@ -121,3 +124,57 @@ def test_the_catalog_api_is_read_only_and_needs_the_view_permissions(api_for, ac
     assert api.post("/api/v1/products/", {"name": "x"}, format="json").status_code in (403, 405)
     assert not Product.objects.filter(name="x").exists()
     assert api_for(UserFactory()).get("/api/v1/products/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("1e30", "The number is too large."),
+        ("1e999999999", "The number is too large."),
+        ("99999999999999999999", "The number is too large."),
+        ("NaN", "Enter a number."),
+        ("Infinity", "Enter a number."),
+        ("1e-30", "At most 2 decimal places are allowed."),
+    ],
+)
+def test_sync_answers_a_price_out_of_range_with_a_row_error(api_for, administrator, price, message):
+    rows = [{"product_key": "X", "name": "x", "price": price}]
+    response = api_for(administrator).post("/api/v1/sales-sync/products/", rows, format="json")
+    assert response.status_code == 400
+    assert response.data["errors"] == {"rows[1].price": [message]}
+    assert not Product.objects.exists()
+
+
+def test_sync_answers_a_json_number_beyond_float_range_with_a_row_error(api_for, administrator):
+    body = '[{"product_key": "X", "name": "x", "price": 1e999}]'  # json reads it as infinity
+    response = api_for(administrator).post("/api/v1/sales-sync/products/", body, content_type="application/json")
+    assert response.status_code == 400 and response.data["errors"] == {"rows[1].price": ["Enter a number."]}
+
+
+@pytest.mark.parametrize("column", ["quantity", "unit_price"])
+def test_sync_answers_an_order_line_number_out_of_range_with_a_row_error(api_for, administrator, column):
+    CustomerFactory(number="KH1")
+    ProductFactory(external_key="P1")
+    order = ORDER_LINE
+    response = api_for(administrator).post("/api/v1/sales-sync/orders/", [order | {column: "1e30"}], format="json")
+    assert response.status_code == 400
+    assert response.data["errors"] == {f"rows[1].{column}": ["The number is too large."]}
+    assert not Order.objects.exists()
+
+
+@override_settings(IMPORT_MAX_ROWS=1)
+def test_sync_refuses_more_rows_than_the_cap(api_for, administrator):
+    response = api_for(administrator).post("/api/v1/sales-sync/products/", PRODUCTS, format="json")
+    assert response.status_code == 400
+    assert (
+        response.data["message"]
+        == "More than 1 rows; at most 1 rows can be imported at once. Split the data into parts."
+    )
+    assert not Product.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_sync_answers_json_nested_too_deeply_with_400(api_for, administrator):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api_for(administrator).post("/api/v1/sales-sync/products/", body, content_type="application/json")
+    assert response.status_code == 400 and response.data["code"] == "parse_error"
+    assert not ImportRun.objects.exists()

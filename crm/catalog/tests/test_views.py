@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from crm.accounts.tests.factories import UserFactory
 from crm.catalog.models import ImportRun, Product
+from crm.core.tests.workbooks import declare_dimension, with_dtd, workbook_bytes
 from crm.customers.tests.factories import CustomerFactory
 
 from .factories import OrderFactory, OrderLineFactory, ProductFactory, StockFactory
@@ -274,3 +275,50 @@ def test_a_downloaded_template_filled_in_imports(client_for, administrator):
     upload(client, "products", buffer.getvalue(), name="filled.xlsx")
     assert ImportRun.objects.get().status == ImportRun.Status.APPLIED
     assert Product.objects.get().price == Decimal("7500.00")
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (with_dtd(workbook_bytes([["product_key", "name", "price"], ["P1", "x", 1]])), "p.xlsx", "(DTD)"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "p.xlsx", "not a readable .xlsx workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "p.xlsx", "old Excel workbook"),
+        (csv_bytes(PRODUCT_HEADER, "P1,x,,,台,1,,", "P2,x,,,台,1,,", "P3,x,,,台,1,,"), "p.csv", "More than 2 rows"),
+        (csv_bytes("product_key,name,price", "P1,x,1" + ",1" * 200), "p.csv", "at most 100 columns"),
+    ],
+)
+@override_settings(IMPORT_MAX_ROWS=2)
+def test_a_hostile_or_oversized_file_is_refused_on_the_form(client_for, administrator, content, name, message):
+    response = upload(client_for(administrator), "products", content, name=name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportRun.objects.exists() and not Product.objects.exists()
+
+
+def test_a_workbook_declaring_the_whole_grid_imports_its_real_rows(client_for, administrator):
+    data = declare_dimension(
+        workbook_bytes(
+            [["product_key", "name", "price"], ["P1", "电视机", 7500]],
+            cells=[(3000, 1, "P2"), (3000, 2, "收音机"), (3000, 3, 36)],
+        ),
+        "A1:XFD1048576",
+    )
+    response = upload(client_for(administrator), "products", data, name="p.xlsx")
+    assert response.status_code == 302
+    assert ImportRun.objects.get().row_count == 2
+    assert set(Product.objects.values_list("external_key", "price")) == {
+        ("P1", Decimal("7500.00")),
+        ("P2", Decimal("36.00")),
+    }
+
+
+def test_a_number_out_of_range_on_the_import_page_is_a_row_error(client_for, administrator):
+    client = client_for(administrator)
+    response = upload(client, "products", csv_bytes(PRODUCT_HEADER, "P1,电视机,,,台,1e30,,", "P2,x,,,台,1e999999999,,"))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == ImportRun.Status.REJECTED
+    assert [error[:3] for error in run.errors] == [
+        [2, "price", "The number is too large."],
+        [3, "price", "The number is too large."],
+    ]
+    assert not Product.objects.exists()

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from crm.catalog import services
 from crm.catalog.importers import IMPORTERS
 from crm.catalog.models import ImportRun
-from crm.catalog.tables import csv_bytes
+from crm.core.spreadsheets import csv_bytes
 
 SHOWN_ERRORS = 20
 
