@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production, not '*'.")
+
+# Django's own admin site bypasses the CRM's rules, data scopes and operation log: it is routed
+# only when asked for (always in the embedded mode, in production only with this setting).
+CRM_ENABLE_DJANGO_ADMIN = env_bool("CRM_ENABLE_DJANGO_ADMIN", default=not PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,12 +81,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.core.middleware.SessionTimeoutMiddleware",
+    "crm.core.middleware.NoStoreMiddleware",
     "crm.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -262,6 +273,13 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Security: on in production, harmless in the embedded mode.
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts at most CRM_SESSION_HOURS, and ends after CRM_SESSION_IDLE_MINUTES without a
+# request (crm.core.middleware.SessionTimeoutMiddleware).
+SESSION_COOKIE_AGE = int(float(os.environ.get("CRM_SESSION_HOURS", 12)) * 3600)
+CRM_SESSION_IDLE_SECONDS = int(float(os.environ.get("CRM_SESSION_IDLE_MINUTES", 120)) * 60)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -274,6 +292,50 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and requests only from the
+# CRM itself; no inline or eval'd script (page behaviour is in static/crm/app.js, Alpine is its
+# CSP build). Inline styles stay allowed: templates size bars and charts with style attributes,
+# and ECharts, Tom Select and Swagger UI write styles of their own. See docs/architecture.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the CRM uses no device or browser feature.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Uploads: a real size limit (FILE_UPLOAD_MAX_MEMORY_SIZE only decides memory vs. disk).
 CRM_MAX_UPLOAD_BYTES = int(os.environ.get("CRM_MAX_UPLOAD_MB", 20)) * 1024 * 1024

@@ -70,19 +70,36 @@ def browser_for(browser):
         other.close()
 
 
+def is_csp_violation(message):
+    """A console message in which Chromium reports something the Content-Security-Policy refused."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+@pytest.fixture
+def csp_violation():
+    return is_csp_violation
+
+
 @pytest.fixture
 def new_page(browser_for, live_server, request):
     """``new_page()`` opens a page in a fresh browser context (a separate person at another desk).
 
     The interface is English (``Accept-Language: en``) so assertions can use the source strings;
     ``new_page(locale="zh-CN")`` is a browser set up for Chinese (its own controls included).
-    Every page opened is photographed into e2e-artifacts/ when the test ends, pass or fail.
+    Every page opened is photographed into e2e-artifacts/ when the test ends, pass or fail. A
+    Content-Security-Policy violation reported on the browser's console fails the test: the
+    policy silently disables what it blocks (a script, a style, a request).
     """
-    contexts = []
+    contexts, violations = [], []
+
+    def record_violation(message):
+        if is_csp_violation(message):
+            violations.append(f"{message.location.get('url', '')}: {message.text}")
 
     def open_page(locale="en-US"):
         context = browser_for(locale).new_context(viewport=VIEWPORT, locale=locale, base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", record_violation)
         contexts.append(context)
         return context.new_page()
 
@@ -98,6 +115,7 @@ def new_page(browser_for, live_server, request):
             except Exception as error:  # a crashed page must not hide the test's own result
                 print(f"screenshot of {name}{suffix} failed: {error}")
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -24,6 +24,21 @@ from .models import Department, Role, User
 # Sign-in, language, own password ---------------------------------------------------------------
 
 
+def set_language_cookie(response, language):
+    """The language cookie with the LANGUAGE_COOKIE_* settings (Secure in production), as Django's
+    own ``set_language`` view sets it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -33,7 +48,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         language = form.get_user().language
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language)
+            set_language_cookie(response, language)
         return response
 
 
@@ -94,7 +109,7 @@ class LanguageView(View):
         response = HttpResponseRedirect(next_url)
         if language in dict(settings.LANGUAGES):
             translation.activate(language)
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+            set_language_cookie(response, language)
             if request.user.is_authenticated:
                 services.set_language(request.user, language)
         return response

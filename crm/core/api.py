@@ -3,7 +3,9 @@
 Every error answers ``{"code": ..., "message": ..., "errors": {field: [messages]}}``.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -92,6 +94,20 @@ def page_not_found(request, exception=None):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": _("Not found."), "errors": {}}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """``handler400``: a request Django refuses before any view (a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a disallowed host, …) answers in the API's error format under
+    ``/api/``; other addresses get the site's 400 page."""
+    if not request.path_info.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        message = _("The request body is too large (at most %(size)d MB).") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        }
+        return JsonResponse({"code": "request_too_large", "message": message, "errors": {}}, status=413)
+    return JsonResponse({"code": "bad_request", "message": _("Bad request."), "errors": {}}, status=400)
 
 
 def action_response(serializer_class, instance, request, status=200):

@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import menu
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import menu, middleware
 
         menu.autodiscover()
+        user_logged_in.connect(middleware.start_session_clock, dispatch_uid="crm-session-clock")
