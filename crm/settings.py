@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
         "crm.core.api_settings.RolePermissions",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "crm.core.filters.CrmFilterBackend",  # refuses ill-typed filter values
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],

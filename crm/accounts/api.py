@@ -12,7 +12,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, ServiceModelViewSet, action_response
 
 from . import services
 from .backends import lockout_message
@@ -36,7 +36,7 @@ class EmptySerializer(StrictSerializerMixin, serializers.Serializer):
     """The body of an action that takes no input: nothing, or an empty object."""
 
 
-class DepartmentSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class DepartmentSerializer(StrictSerializerMixin, ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -64,7 +64,7 @@ class PermissionCodeField(serializers.RelatedField):
         return found
 
 
-class RoleSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class RoleSerializer(StrictSerializerMixin, ModelSerializer):
     version = serializers.IntegerField(required=False)
     permissions = PermissionCodeField(many=True, required=False, help_text="Codes such as accounts.view_user.")
 
@@ -74,7 +74,7 @@ class RoleSerializer(StrictSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["system_key"]
 
 
-class UserSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class UserSerializer(StrictSerializerMixin, ModelSerializer):
     version = serializers.IntegerField(required=False)
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
 

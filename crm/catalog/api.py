@@ -10,7 +10,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from crm.core.api import ServiceModelViewSet
+from crm.core import filters
+from crm.core.api import ModelSerializer, ServiceModelViewSet
 
 from . import selectors, services
 from .importers import IMPORTERS
@@ -23,7 +24,7 @@ class ReadOnlyViewSet(ServiceModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     display_name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:
@@ -31,7 +32,7 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", "external_key", "name", "model", "batch", "display_name", "unit", "price", "remark", "active"]
 
 
-class StockSerializer(serializers.ModelSerializer):
+class StockSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.__str__", read_only=True)
 
     class Meta:
@@ -39,7 +40,7 @@ class StockSerializer(serializers.ModelSerializer):
         fields = ["id", "external_key", "product", "product_name", "warehouse", "location", "quantity", "remark"]
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.__str__", read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
@@ -48,7 +49,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         fields = ["line_no", "product", "product_name", "quantity", "unit", "unit_price", "amount"]
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     customer_number = serializers.CharField(source="customer.number", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -76,7 +77,7 @@ class OrderDetailSerializer(OrderSerializer):
         fields = [*OrderSerializer.Meta.fields, "lines"]
 
 
-class OrderApiFilter(django_filters.FilterSet):
+class OrderApiFilter(filters.CrmFilterSet):
     date_from = django_filters.DateFilter(field_name="order_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="order_date", lookup_expr="lte")
     customer_number = django_filters.CharFilter(field_name="customer__number")

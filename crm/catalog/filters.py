@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
+from crm.core import filters
 
 from . import selectors
 from .models import Order, Product, Stock
@@ -13,11 +14,11 @@ def _search(placeholder=""):
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(filters.CrmFilterSet):
     name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains", widget=_search())
     model = django_filters.CharFilter(label=_("Model"), lookup_expr="icontains", widget=_search())
     batch = django_filters.CharFilter(label=_("Grade/batch"), lookup_expr="icontains", widget=_search())
-    active = django_filters.BooleanFilter(
+    active = filters.BooleanFilter(
         label=_("Status"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Active")), ("false", _("Inactive"))]),
     )
@@ -32,7 +33,7 @@ def warehouse_choices():
     return [(name, name) for name in selectors.warehouses()]
 
 
-class StockFilter(django_filters.FilterSet):
+class StockFilter(filters.CrmFilterSet):
     product = django_filters.CharFilter(
         label=_("Product"), method="search_product", widget=_search(_("Name, model, batch or key"))
     )
@@ -54,7 +55,7 @@ class StockFilter(django_filters.FilterSet):
         )
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(filters.CrmFilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), method="search_customer", widget=_search(_("Customer number or name"))
     )

@@ -10,10 +10,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
-from rest_framework import exceptions, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .filters import in_integer_range, integer_range
 
 
 def _validation_errors(error):
@@ -86,6 +91,54 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def destroy_object(self, instance):
         raise exceptions.MethodNotAllowed("DELETE")
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by its id. A number no id column can hold does not exist, rather than
+    failing in the database, and a value that is not a whole number (``1.5``, ``true``) is the
+    wrong type rather than rounded to another record."""
+
+    def to_internal_value(self, data):
+        if self.pk_field is None:
+            if isinstance(data, bool) or not isinstance(data, (int, str)) or not str(data).strip().isdigit():
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            if not in_integer_range(int(data)):
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OfferedUserField(IdRelatedField):
+    """A user among those ``choices(caller)`` offers, as the page's picker does (a new owner or
+    assignee); any other id is refused without saying who it is."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy(
+            "User {pk_value} cannot be chosen: they are disabled, outside your scope or may not take on this record."
+        )
+    }
+
+    def __init__(self, choices, **kwargs):
+        self.choices_for = choices
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.choices_for(self.context["request"].user)
+
+
+class IdField(serializers.IntegerField):
+    """A record id given as a plain number: a whole number an id column can hold."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", integer_range()[1])
+        super().__init__(**kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of the API's model serializers: generated relations are ``IdRelatedField``s."""
+
+    serializer_related_field = IdRelatedField
 
 
 def page_not_found(request, exception=None):

@@ -5,14 +5,21 @@ The same services, permissions and data scope as the pages: every queryset start
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core import filters
+from crm.core.api import (
+    IdField,
+    IdRelatedField,
+    ModelSerializer,
+    OfferedUserField,
+    ServiceModelViewSet,
+    action_response,
+)
 from crm.dictionary.models import DictItem, DictType
 
 from . import selectors, services
@@ -20,7 +27,7 @@ from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer
 
 
 def _dict_field(dict_type, **kwargs):
-    return serializers.PrimaryKeyRelatedField(
+    return IdRelatedField(
         queryset=DictItem.objects.filter(dict_type=dict_type), allow_null=True, required=False, **kwargs
     )
 
@@ -60,7 +67,7 @@ class ChurnStatusFilter(django_filters.ChoiceFilter):
     pass
 
 
-class CustomerApiFilter(django_filters.FilterSet):
+class CustomerApiFilter(filters.CrmFilterSet):
     status = CustomerStatusFilter(choices=Customer.Status.choices)
 
     class Meta:
@@ -68,28 +75,30 @@ class CustomerApiFilter(django_filters.FilterSet):
         fields = ["status", "region", "grade", "owner"]
 
 
-class ChurnRecordApiFilter(django_filters.FilterSet):
+class ChurnRecordApiFilter(filters.CrmFilterSet):
     status = ChurnStatusFilter(choices=ChurnRecord.Status.choices)
-    manager = django_filters.NumberFilter(field_name="customer__owner")
+    manager = filters.IdFilter(field_name="customer__owner")
 
     class Meta:
         model = ChurnRecord
         fields = ["status", "customer"]
 
 
-class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
+class ScopedCustomerField(IdRelatedField):
     """A customer id; only customers in the caller's scope exist for it."""
 
     def get_queryset(self):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     region = _dict_field(DictType.REGION)
     grade = _dict_field(DictType.CUSTOMER_GRADE)
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, help_text="The manager (客户经理), an active user."
+    owner = OfferedUserField(
+        services.possible_managers,
+        required=False,
+        help_text="The manager (客户经理): an active user in your scope who maintains customers.",
     )
     owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
     status = CustomerStatusField(read_only=True)
@@ -104,7 +113,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         return [name for name, _label in services.missing_fields(customer)]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     customer = ScopedCustomerField()
 
@@ -114,7 +123,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["owner"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     customer = ScopedCustomerField()
     follow_up_method = _dict_field(DictType.FOLLOW_UP_METHOD)
@@ -125,13 +134,13 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["created_by"]
 
 
-class ChurnMeasureSerializer(serializers.ModelSerializer):
+class ChurnMeasureSerializer(ModelSerializer):
     class Meta:
         model = ChurnMeasure
         fields = ["id", "date", "text", "created_by"]
 
 
-class ChurnRecordSerializer(serializers.ModelSerializer):
+class ChurnRecordSerializer(ModelSerializer):
     status = ChurnStatusField(read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_number = serializers.CharField(source="customer.number", read_only=True)
@@ -160,8 +169,8 @@ class ChurnRecordSerializer(serializers.ModelSerializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    customers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    to = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    customers = serializers.ListField(child=IdField(), allow_empty=False)
+    to = OfferedUserField(services.possible_managers, help_text="An active user in your scope who maintains customers.")
     with_contacts = serializers.BooleanField(default=False)
 
 
@@ -205,7 +214,7 @@ class CustomerViewSet(ServiceModelViewSet):
     @extend_schema(request=TransferSerializer, responses=CustomerSerializer(many=True))
     @action(detail=False, methods=["post"], required_permissions=["customers.transfer_customer"])
     def transfer(self, request):
-        serializer = TransferSerializer(data=request.data)
+        serializer = TransferSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         ids = set(data["customers"])

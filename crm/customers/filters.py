@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
 from crm.accounts.scope import users_visible_to
+from crm.core import filters
 from crm.dictionary.models import DictItem, DictType
 
 from .models import Activity, ChurnRecord, Customer
@@ -63,7 +64,7 @@ def _dict_items(dict_type):
     return queryset
 
 
-class ManagerFilter(django_filters.ModelChoiceFilter):
+class ManagerFilter(filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", managers_in_scope)
         kwargs.setdefault("empty_label", _("All"))
@@ -71,17 +72,17 @@ class ManagerFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(filters.CrmFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", widget=_search_widget(_("Number, name, phone, address"))
     )
     number = django_filters.CharFilter(label=_("Number"), lookup_expr="icontains", widget=_search_widget())
     name = django_filters.CharFilter(label=_("Customer name"), lookup_expr="icontains", widget=_search_widget())
-    region = django_filters.ModelChoiceFilter(
+    region = filters.ModelChoiceFilter(
         label=_("Region"), queryset=_dict_items(DictType.REGION), empty_label=_("All"), widget=QuickSelect
     )
     owner = ManagerFilter(label=_("Manager"))
-    grade = django_filters.ModelChoiceFilter(
+    grade = filters.ModelChoiceFilter(
         label=_("Grade"), queryset=_dict_items(DictType.CUSTOMER_GRADE), empty_label=_("All"), widget=QuickSelect
     )
     # Without a status the view leaves deleted customers out.
@@ -104,7 +105,7 @@ class CustomerFilter(django_filters.FilterSet):
         )
 
 
-class FollowUpFilter(django_filters.FilterSet):
+class FollowUpFilter(filters.CrmFilterSet):
     whose = django_filters.ChoiceFilter(
         label=_("Customers"),
         choices=[("all", _("All customers I can see"))],
@@ -114,7 +115,7 @@ class FollowUpFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), field_name="customer__name", lookup_expr="icontains", widget=_search_widget()
     )
-    method = django_filters.ModelChoiceFilter(
+    method = filters.ModelChoiceFilter(
         label=_("Follow-up method"),
         field_name="follow_up_method",
         queryset=_dict_items(DictType.FOLLOW_UP_METHOD),
@@ -130,7 +131,7 @@ class FollowUpFilter(django_filters.FilterSet):
         return queryset  # the view picks the base queryset from this value
 
 
-class ChurnFilter(django_filters.FilterSet):
+class ChurnFilter(filters.CrmFilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), method="filter_customer", widget=_search_widget(_("Number or name"))
     )

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.core.filters import IdModelChoiceField
 from crm.core.forms import CrmForm, CrmModelForm, VersionedFormMixin
 from crm.dictionary.fields import DictChoiceField
 from crm.dictionary.models import DictType
@@ -18,14 +19,14 @@ def _label(name):
     return capfirst(Customer._meta.get_field(name).verbose_name)
 
 
-class ManagerChoiceField(forms.ModelChoiceField):
-    """Active users, shown by name; the current manager stays selectable if since disabled."""
+class ManagerChoiceField(IdModelChoiceField):
+    """The users ``by`` may make a manager, shown by name; the current manager stays selectable."""
 
-    def __init__(self, *args, current=None, **kwargs):
-        active = Q(is_active=True)
+    def __init__(self, *args, by, current=None, **kwargs):
+        allowed = Q(pk__in=services.possible_managers(by).values("pk"))
         if current is not None:
-            active |= Q(pk=current.pk)
-        queryset = get_user_model().objects.filter(active).select_related("department").order_by("username")
+            allowed |= Q(pk=current.pk)
+        queryset = get_user_model().objects.filter(allowed).select_related("department").order_by("username")
         kwargs.setdefault("widget", forms.Select(attrs={"data-picker": ""}))
         super().__init__(queryset, *args, **kwargs)
 
@@ -49,14 +50,16 @@ class CustomerForm(VersionedFormMixin, CrmModelForm):
         labels = {"registered_capital": _("Registered capital")}
         help_texts = {"registered_capital": _("In units of 10,000 yuan."), "annual_turnover": _("In yuan.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
         self.fields["region"] = DictChoiceField(DictType.REGION, label=_label("region"), current=instance.region_id)
         self.fields["grade"] = DictChoiceField(
             DictType.CUSTOMER_GRADE, label=_label("grade"), current=instance.grade_id
         )
-        self.fields["owner"] = ManagerChoiceField(label=_("Manager"), current=instance.owner if instance.pk else None)
+        self.fields["owner"] = ManagerChoiceField(
+            label=_("Manager"), by=user, current=instance.owner if instance.pk else None
+        )
         # The specification's edit form requires these; the service checks them again.
         for name in services.REQUIRED_FOR_COMPLETE:
             self.fields[name].required = True
@@ -109,10 +112,17 @@ class ActivityForm(VersionedFormMixin, CrmModelForm):
 
 
 class TransferForm(CrmForm):
-    to = ManagerChoiceField(label=_("New manager"))
+    to = forms.ModelChoiceField(label=_("New manager"), queryset=get_user_model().objects.none())
     with_contacts = forms.BooleanField(
         label=_("Also transfer the contacts the previous manager maintains"), required=False, initial=True
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = ManagerChoiceField(label=_("New manager"), by=user)
+        field.widget.attrs["class"] = self.fields["to"].widget.attrs.get("class", "")
+        self.fields["to"] = field
+        self.order_fields(["to", "with_contacts"])
 
 
 class PostponeForm(CrmForm):

@@ -16,6 +16,7 @@ from django.db.models import DateField, Exists, Max, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.accounts.scope import assignable_users, is_assignable
 from crm.core.concurrency import save_versioned
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
@@ -67,6 +68,9 @@ CONTACT_FIELDS = ("name", "gender", "position", "office_phone", "mobile", "remar
 ACTIVITY_FIELDS = ("date", "place", "summary", "details", "remark", "follow_up_method", "next_contact_date")
 
 DEFAULT_CHURN_MONTHS = 6
+
+# A customer's manager keeps the customer: they hold the permission to edit customers.
+KEEP_CUSTOMERS = "customers.change_customer"
 
 
 def _strip(value):
@@ -125,9 +129,32 @@ def missing_fields(customer):
     return missing
 
 
-def _check_manager(user, field="owner"):
+def possible_managers(by):
+    """The users ``by`` may make a customer's manager (the form's choices, the API's)."""
+    return assignable_users(by, KEEP_CUSTOMERS)
+
+
+def _check_active_manager(user, field="owner"):
     if user is not None and not user.is_active:
         raise ValidationError({field: _("The manager must be an active user.")})
+
+
+def _check_manager(user, *, by, field="owner", keeping_own=False):
+    """A manager ``by`` chooses must be an active user in ``by``'s scope who keeps customers.
+
+    ``keeping_own``: a user creating a customer for themselves (a won opportunity's assignee)
+    needs no more than the right to create it.
+    """
+    _check_active_manager(user, field)
+    if user is None or by is None or (keeping_own and user.pk == by.pk):
+        return
+    if not is_assignable(by, user, KEEP_CUSTOMERS):
+        raise ValidationError(
+            {
+                field: _("%(name)s cannot be the manager: choose an active user in your scope who maintains customers.")
+                % {"name": user.display_name}
+            }
+        )
 
 
 def _validate_customer(customer, *, require_complete):
@@ -136,7 +163,7 @@ def _validate_customer(customer, *, require_complete):
         for name, _label in missing_fields(customer):
             errors.setdefault(name, [_("This field is required.")])
     _raise_if(errors)
-    _check_manager(customer.owner)
+    _check_active_manager(customer.owner)
 
 
 @transaction.atomic
@@ -150,6 +177,7 @@ def create_customer(*, by, require_complete=True, **fields):
     fields.setdefault("owner", by)
     _set_fields(customer, fields, CUSTOMER_FIELDS)
     _validate_customer(customer, require_complete=require_complete)
+    _check_manager(customer.owner, by=by, keeping_own=True)
     customer.number = next_customer_number()
     customer.save()
     return customer
@@ -184,6 +212,8 @@ def update_customer(customer, *, by, expected_version, require_complete=True, **
     if customer.owner_id != old_owner_id and not _may_transfer(by):
         raise ValidationError({"owner": _("You may not change the manager. Ask a supervisor to transfer it.")})
     _validate_customer(customer, require_complete=require_complete)
+    if customer.owner_id != old_owner_id:
+        _check_manager(customer.owner, by=by)
     save_versioned(customer, expected_version=expected_version)
     if customer.owner_id != old_owner_id:
         _move_contacts(customer, from_id=old_owner_id, to=customer.owner)
@@ -229,6 +259,7 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
         raise ValidationError({"to": _("The new manager must be an active user; %(name)s is disabled.") % {"name": to}})
     if not _may_transfer(by):
         raise ValidationError(_("You may not transfer customers."))
+    _check_manager(to, by=by, field="to")
     ids = [getattr(c, "pk", c) for c in customers]
     if not ids:
         raise ValidationError({"customers": _("Select at least one customer.")})

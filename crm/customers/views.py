@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
+from crm.core.filters import in_integer_range
 from crm.core.views import (
     Column,
     CrmConfirmView,
@@ -89,6 +90,9 @@ class CustomerListView(CrmListView):
 class CustomerFormMixin:
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
 
 
 class CustomerCreateView(CustomerFormMixin, CrmFormView):
@@ -505,10 +509,15 @@ class TransferView(CrmFormView):
                 ids = sorted({int(i) for i in source.getlist("ids")})
             except ValueError:
                 raise Http404 from None
+            if not all(in_integer_range(i) for i in ids):
+                raise Http404
             self.customers = list(selectors.customers_for(request.user).filter(pk__in=ids).order_by("name"))
             if len(self.customers) != len(ids):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(customers=self.customers, **kwargs)

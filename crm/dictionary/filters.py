@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
+from crm.core import filters
 
 from .models import DictItem
 
@@ -12,7 +13,7 @@ def type_choices():
     return [(t, t) for t in types]
 
 
-class DictItemFilter(django_filters.FilterSet):
+class DictItemFilter(filters.CrmFilterSet):
     dict_type = django_filters.ChoiceFilter(label=_("Type"), choices=type_choices, empty_label=_("All types"))
     label = django_filters.CharFilter(
         label=_("Label"), lookup_expr="icontains", widget=forms.TextInput(attrs={"type": "search"})

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.scope import users_visible_to
+from crm.core.filters import IdModelChoiceField
 from crm.dictionary.models import DictItem, DictType
 
 from . import periods
@@ -48,7 +49,7 @@ class PeriodForm(ReportFilterForm):
             data["period"] = year  # ?year=2025 (links, bookmarks) picks that year in the select
         super().__init__(data, **kwargs)
         years = [(str(value), label) for value, label in periods.year_choices()]
-        if year.isdigit() and 1900 <= int(year) <= 2999 and year not in dict(years):
+        if year.isdigit() and periods.FIRST_YEAR <= int(year) <= periods.LAST_YEAR and year not in dict(years):
             years.append((year, year))
         presets = periods.period_choices()
         self.fields["period"].choices = [*presets[:-1], (_("Year"), years), presets[-1]]
@@ -59,7 +60,11 @@ class PeriodForm(ReportFilterForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("period") == "custom":
+        for name in ("start", "end"):
+            if data.get(name) and not periods.within_bounds(data[name]):
+                self.add_error(name, periods.bounds_message())
+                data.pop(name, None)
+        if data.get("period") == "custom" and not self.errors:
             start, end = data.get("start"), data.get("end")
             if not start or not end:
                 raise forms.ValidationError(_("A custom range needs both a start and an end date."))
@@ -85,7 +90,7 @@ class CompositionForm(ReportFilterForm):
     by = forms.ChoiceField(
         label=_("Break down by"), choices=list(COMPOSITION_DIMENSIONS.items()), initial="grade", required=False
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=DictItem.objects.none(), required=False)
+    region = IdModelChoiceField(label=_("Region"), queryset=DictItem.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,9 +101,7 @@ class CompositionForm(ReportFilterForm):
 class ChurnForm(ReportFilterForm):
     year = forms.TypedChoiceField(label=_("Year lost"), required=False, coerce=int, empty_value=None)
     name = forms.CharField(label=_("Customer name"), required=False, max_length=100)
-    manager = forms.ModelChoiceField(
-        label=_("Account manager"), queryset=get_user_model().objects.none(), required=False
-    )
+    manager = IdModelChoiceField(label=_("Account manager"), queryset=get_user_model().objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

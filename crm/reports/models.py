@@ -10,9 +10,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.accounts.scope import departments_within
 from crm.core.models import ScopedQuerySet, VersionedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class SalesTargetQuerySet(ScopedQuerySet):
+    def owned_by(self, owner_ids):
+        """An employee's targets, and the targets of the departments all of whose members (with
+        the sub-departments') are among ``owner_ids``: a viewer never sees a department's target
+        set against only part of its people."""
+        return self.filter(Q(user__in=owner_ids) | Q(department__in=departments_within(owner_ids)))
 
 
 class SalesTarget(VersionedModel):
@@ -42,9 +51,9 @@ class SalesTarget(VersionedModel):
     month = models.DateField(_("month"))  # the first day of the month
     amount = models.DecimalField(_("target amount"), **MONEY, validators=[MinValueValidator(0)])
 
-    # An employee's target is theirs, like their records; a department's has no owner.
+    # An employee's target is theirs, like their records; a department's belongs to its members.
     scope_owner_field = "user"
-    objects = ScopedQuerySet.as_manager()
+    objects = SalesTargetQuerySet.as_manager()
 
     class Meta:
         db_table = "report_sales_target"

@@ -12,6 +12,22 @@ from django.utils.translation import gettext_lazy as _
 
 YEARS_OFFERED = 6
 
+# The years a report (and a sales target) may cover: the company's own era. A date outside is a
+# typing mistake, and dates near the calendar's ends would overflow the day arithmetic.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+
+
+def within_bounds(day):
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def bounds_message():
+    return _("Choose a date between %(first)s and %(last)s.") % {
+        "first": datetime.date(FIRST_YEAR, 1, 1).isoformat(),
+        "last": datetime.date(LAST_YEAR, 12, 31).isoformat(),
+    }
+
 
 @dataclass(frozen=True)
 class Period:

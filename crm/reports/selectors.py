@@ -14,8 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from crm.accounts.models import Department
-from crm.accounts.scope import department_tree_ids, users_visible_to, visible_owner_ids
+from crm.accounts.scope import department_tree_ids, departments_visible_to, users_visible_to
 from crm.catalog.models import CustomerYearSales, Order, OwnerMonthSales
 from crm.customers.models import Activity, ChurnRecord, Contact, Customer
 from crm.dictionary.models import DictItem
@@ -68,11 +67,11 @@ def scoped(queryset, user, subject=None):
 
 
 def subject_choices(user):
-    """The departments and employees a viewer may pick: those holding records in their scope."""
+    """The departments and employees a viewer may pick: the active people in their scope, and the
+    departments whose every member is in it (a department's figures and its target are then both
+    whole; a self-scoped user is not offered the department around them)."""
     users = users_visible_to(user).filter(is_active=True).order_by("department__sort_order", "name", "username")
-    departments = Department.objects.order_by("sort_order", "name")
-    if visible_owner_ids(user) is not None:  # a limited scope offers the departments of its people
-        departments = departments.filter(pk__in=users.values("department_id"))
+    departments = departments_visible_to(user).order_by("sort_order", "name")
     return list(departments), list(users)
 
 
@@ -289,13 +288,14 @@ def targets_by_month(user, *, months, subject):
     One employee: their own target. One department: the department's target. Everyone in
     scope: the sum of the individual targets of the users in the viewer's scope.
     """
-    targets = SalesTarget.objects.filter(month__in=months)
+    # Only targets the viewer may see: a department's target never meets a part of its figures.
+    targets = SalesTarget.objects.visible_to(user).filter(month__in=months)
     if subject.kind == "employee":
         targets = targets.filter(user=subject.pk)
     elif subject.kind == "department":
         targets = targets.filter(department=subject.pk)
     else:
-        targets = targets.filter(user__isnull=False).visible_to(user)
+        targets = targets.filter(user__isnull=False)
     return dict(targets.order_by().values_list("month").annotate(Sum("amount")))
 
 

@@ -1,6 +1,5 @@
 """Sales target pages: the year's grid of every department and employee, and one subject's year."""
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from crm.accounts.models import Department
 from crm.core.views import CrmFormView, CrmPageMixin
 
 from . import targets
@@ -40,7 +38,7 @@ class TargetListView(CrmPageMixin, TemplateView):
         year = _year(self.request.GET.get("year"), current)
         years = range(max(targets.MIN_YEAR, min(year, current - 5)), min(targets.MAX_YEAR, max(year, current + 3)) + 1)
         context.update(
-            grid=targets.target_grid(year=year),
+            grid=targets.target_grid(year=year, viewer=self.request.user),
             year=year,
             years=years,
             previous_year=year - 1 if year > targets.MIN_YEAR else None,
@@ -64,8 +62,8 @@ class TargetEditView(CrmFormView):
             kind, year = kwargs["kind"], kwargs["year"]
             if kind not in targets.KINDS or not targets.MIN_YEAR <= year <= targets.MAX_YEAR:
                 raise Http404
-            model = get_user_model() if kind == targets.USER else Department
-            self.subject = get_object_or_404(model, pk=kwargs["pk"])
+            # A subject outside the user's scope does not exist for them.
+            self.subject = get_object_or_404(targets.subjects_for(request.user, kind), pk=kwargs["pk"])
             self.year = year
         return super().dispatch(request, *args, **kwargs)
 

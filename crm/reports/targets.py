@@ -27,16 +27,18 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from crm.accounts.models import Department
+from crm.accounts.scope import departments_visible_to, users_visible_to
 from crm.core.concurrency import StaleEditError
 
 from .models import MONEY, SalesTarget
+from .periods import FIRST_YEAR, LAST_YEAR
 
 VIEW = "reports.view_salestarget"
 CHANGE = "reports.change_salestarget"
 
-# Targets are planned for the company's own era; a year outside this is a typing mistake.
-MIN_YEAR = 2000
-MAX_YEAR = 2099
+# Targets are planned for the company's own era, the years the reports cover.
+MIN_YEAR = FIRST_YEAR
+MAX_YEAR = LAST_YEAR
 
 USER = "user"
 DEPARTMENT = "department"
@@ -158,14 +160,23 @@ def _tree_order(departments):
     return ordered
 
 
-def target_grid(*, year):
-    """Every department (in tree order) and every active employee with their year: two queries."""
+def subjects_for(viewer, kind, *, active_only=False):
+    """The employees or departments whose targets ``viewer`` may see and set: those in their data
+    scope, by the rule ``SalesTarget.objects.visible_to`` follows."""
+    if kind == USER:
+        users = get_user_model().objects.filter(is_active=True) if active_only else None
+        return users_visible_to(viewer, users)
+    return departments_visible_to(viewer)
+
+
+def target_grid(*, year, viewer):
+    """Every department (in tree order) and every active employee in ``viewer``'s scope with
+    their year: two queries."""
     check_year(year)
-    departments = _tree_order(list(_with_year(Department.objects.all(), "department", year)))
+    departments = _tree_order(list(_with_year(subjects_for(viewer, DEPARTMENT), "department", year)))
     position = {department.pk: index for index, (department, _depth) in enumerate(departments)}
-    users = _with_year(
-        get_user_model().objects.filter(is_active=True).select_related("department"), "user", year
-    ).order_by("username")
+    users = _with_year(subjects_for(viewer, USER, active_only=True).select_related("department"), "user", year)
+    users = users.order_by("username")
     # Employees follow the department tree; those without a department come last.
     users = sorted(users, key=lambda u: position.get(u.department_id, len(position)))
     return TargetGrid(
@@ -240,6 +251,8 @@ def set_targets(*, subject, year, amounts, by, expected_fingerprint=None):
             _("%(name)s is disabled; sales targets can be set for active employees only.")
             % {"name": subject.display_name}
         )
+    if by is not None and not subjects_for(by, kind_of(subject)).filter(pk=subject.pk).exists():
+        raise ValidationError(_("%(name)s is outside your data scope.") % {"name": subject})
     stored = {t.month.month: t for t in SalesTarget.objects.filter(**_subject_filter(subject), **_year_range(year))}
     current = fingerprint([(t.month, t.pk, t.version) for t in stored.values()])
     if expected_fingerprint is not None and expected_fingerprint != current:

@@ -4,7 +4,6 @@ The same services, permissions and data scope as the pages: every queryset start
 ``visible_to(user)``, every write and every action calls a service.
 """
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -12,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.catalog.models import Product
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import IdRelatedField, ModelSerializer, OfferedUserField, ServiceModelViewSet, action_response
 from crm.customers.models import Contact, Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -36,14 +35,14 @@ class OpportunityStatusField(serializers.CharField):
     otherwise compete for the same component name."""
 
 
-class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
+class ScopedCustomerField(IdRelatedField):
     """A customer id; only customers in the caller's scope exist for it."""
 
     def get_queryset(self):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -62,7 +61,7 @@ class PlanItemResultSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(ModelSerializer):
     from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None)
     to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
 
@@ -81,15 +80,15 @@ class StageChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
-    source = serializers.PrimaryKeyRelatedField(
+    source = IdRelatedField(
         queryset=DictItem.objects.filter(dict_type=DictType.OPPORTUNITY_SOURCE), allow_null=True, required=False
     )
     customer = ScopedCustomerField(
         allow_null=True, required=False, help_text="An existing customer the opportunity is about (optional)."
     )
-    products = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
+    products = IdRelatedField(queryset=Product.objects.all(), many=True, required=False)
     owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
     created_by_name = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
     stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
@@ -134,8 +133,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
 
 class OpportunityAssignSerializer(serializers.Serializer):
-    to = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), help_text="An active account manager within your scope."
+    to = OfferedUserField(
+        services.assignable_users, help_text="An active user in your scope who may develop opportunities."
     )
 
 
@@ -157,7 +156,7 @@ class OpportunityFailSerializer(serializers.Serializer):
 
 
 class OpportunityMoveStageSerializer(serializers.Serializer):
-    stage = serializers.PrimaryKeyRelatedField(queryset=PipelineStage.objects.all())
+    stage = IdRelatedField(queryset=PipelineStage.objects.all())
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -166,11 +165,11 @@ class OpportunityPipelineSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False
     )
     expected_close_date = serializers.DateField(allow_null=True, required=False)
-    products = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
+    products = IdRelatedField(queryset=Product.objects.all(), many=True, required=False)
     version = serializers.IntegerField()
 
 
-class PipelineStageSerializer(serializers.ModelSerializer):
+class PipelineStageSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -225,11 +224,10 @@ class OpportunityViewSet(ServiceModelViewSet):
     @extend_schema(request=OpportunityAssignSerializer, responses=OpportunitySerializer)
     @action(detail=True, methods=["post"], required_permissions=[VIEW, "sales.assign_opportunity"])
     def assign(self, request, pk=None):
-        serializer = OpportunityAssignSerializer(data=request.data)
+        opportunity = self.get_object()  # one outside the scope is not found, whatever the body
+        serializer = OpportunityAssignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        opportunity = services.assign_opportunity(
-            self.get_object(), to=serializer.validated_data["to"], by=request.user
-        )
+        opportunity = services.assign_opportunity(opportunity, to=serializer.validated_data["to"], by=request.user)
         return self._detail(opportunity)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
 from crm.accounts.scope import users_visible_to
+from crm.core import filters
 from crm.dictionary.models import DictItem, DictType
 
 from .models import Opportunity, PipelineStage
@@ -44,7 +45,7 @@ def stages(request):
     return PipelineStage.objects.order_by("sort_order", "pk")
 
 
-class UserFilter(django_filters.ModelChoiceFilter):
+class UserFilter(filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", users_in_scope)
         kwargs.setdefault("empty_label", _("All"))
@@ -60,7 +61,7 @@ def search(queryset, name, value):
     )
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class OpportunityFilter(filters.CrmFilterSet):
     """Every opportunity in scope (R-OPP-9: status, assignee, creator, source, date and text)."""
 
     q = django_filters.CharFilter(
@@ -69,8 +70,8 @@ class OpportunityFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All"))
     owner = UserFilter(label=_("Assignee"))
     created_by = UserFilter(label=_("Creator"))
-    source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=sources, empty_label=_("All"))
-    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=stages, empty_label=_("All"))
+    source = filters.ModelChoiceFilter(label=_("Source"), queryset=sources, empty_label=_("All"))
+    stage = filters.ModelChoiceFilter(label=_("Stage"), queryset=stages, empty_label=_("All"))
     created_from = django_filters.DateFilter(label=_("Created from"), method="created_from_day", widget=_date_widget())
     created_to = django_filters.DateFilter(label=_("Created until"), method="created_to_day", widget=_date_widget())
 
@@ -90,7 +91,7 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=start_of(value + datetime.timedelta(days=1)))
 
 
-class UnassignedFilter(django_filters.FilterSet):
+class UnassignedFilter(filters.CrmFilterSet):
     """The assignment list (R-OPP-3): customer name, summary, contact."""
 
     customer_name = django_filters.CharFilter(
@@ -105,7 +106,7 @@ class UnassignedFilter(django_filters.FilterSet):
         form = FilterForm
 
 
-class MyPlanFilter(django_filters.FilterSet):
+class MyPlanFilter(filters.CrmFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", widget=_search_widget(_("Customer, summary, contact, description"))
     )
@@ -125,12 +126,12 @@ class MyPlanFilter(django_filters.FilterSet):
         return search(queryset, name, value)
 
 
-class BoardFilter(django_filters.FilterSet):
+class BoardFilter(filters.CrmFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", widget=_search_widget(_("Customer, summary, contact, description"))
     )
     owner = UserFilter(label=_("Assignee"))
-    source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=sources, empty_label=_("All"))
+    source = filters.ModelChoiceFilter(label=_("Source"), queryset=sources, empty_label=_("All"))
     close_until = django_filters.DateFilter(
         label=_("Expected close until"), field_name="expected_close_date", lookup_expr="lte", widget=_date_widget()
     )

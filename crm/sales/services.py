@@ -8,15 +8,13 @@ records they fetched through the user's data scope.
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.accounts.models import Role
-from crm.accounts.scope import users_visible_to
+from crm.accounts import scope
 from crm.core.concurrency import save_versioned
 from crm.customers import services as customer_services
 from crm.customers.models import Contact, Customer
@@ -160,19 +158,13 @@ def delete_opportunity(opportunity, *, by):
 # Assignment (R-OPP-4) -----------------------------------------------------------------------------
 
 
-def account_managers():
-    """Active users holding the account-manager role: the only possible assignees."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, roles__system_key=Role.Key.ACCOUNT_MANAGER)
-        .distinct()
-        .order_by("username")
-    )
+DEVELOP = "sales.develop_opportunity"
 
 
 def assignable_users(by):
-    """The account managers ``by`` may assign to: those whose records are in ``by``'s scope."""
-    return users_visible_to(by, account_managers())
+    """The users ``by`` may assign opportunities to: active, in ``by``'s scope, and allowed to
+    develop opportunities."""
+    return scope.assignable_users(by, DEVELOP).order_by("username")
 
 
 def _check_assignee(to, by):
@@ -182,14 +174,11 @@ def _check_assignee(to, by):
         raise ValidationError(
             {"to": _("%(name)s is disabled and cannot be assigned opportunities.") % {"name": to.display_name}}
         )
-    if not to.roles.filter(system_key=Role.Key.ACCOUNT_MANAGER).exists():
+    if not to.has_perm(DEVELOP):
         raise ValidationError(
-            {
-                "to": _("%(name)s is not an account manager; opportunities are assigned to account managers.")
-                % {"name": to.display_name}
-            }
+            {"to": _("%(name)s may not develop opportunities; choose someone who may.") % {"name": to.display_name}}
         )
-    if not assignable_users(by).filter(pk=to.pk).exists():
+    if not scope.is_assignable(by, to, DEVELOP):
         raise ValidationError(
             {
                 "to": _("%(name)s is outside your team; choose an account manager you supervise.")
@@ -233,7 +222,7 @@ def may_develop(opportunity, user):
         user is not None
         and opportunity.owner_id == user.pk
         and opportunity.status == Status.DEVELOPING
-        and user.has_perm("sales.develop_opportunity")
+        and user.has_perm(DEVELOP)
     )
 
 
@@ -251,7 +240,7 @@ def _lock_developing(opportunity, by):
         raise ValidationError(
             _("Only the assignee (%(name)s) can develop this opportunity.") % {"name": locked.owner.display_name}
         )
-    if not by.has_perm("sales.develop_opportunity"):
+    if not by.has_perm(DEVELOP):
         raise ValidationError(_("You may not develop opportunities."))
     return locked
 

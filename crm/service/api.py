@@ -5,13 +5,13 @@
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core import filters
+from crm.core.api import IdRelatedField, ModelSerializer, OfferedUserField, ServiceModelViewSet, action_response
 from crm.customers.models import Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -20,14 +20,14 @@ from .filters import ServiceRequestFilter
 from .models import ServiceRequest, ServiceRound
 
 
-class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
+class ScopedCustomerField(IdRelatedField):
     """A customer id; only customers in the caller's scope exist for it."""
 
     def get_queryset(self):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class ServiceRoundSerializer(serializers.ModelSerializer):
+class ServiceRoundSerializer(ModelSerializer):
     class Meta:
         model = ServiceRound
         fields = [
@@ -43,10 +43,10 @@ class ServiceRoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ServiceRequestSerializer(serializers.ModelSerializer):
+class ServiceRequestSerializer(ModelSerializer):
     customer = ScopedCustomerField(help_text="A customer in the caller's scope, status normal. Fixed after creation.")
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    service_type = serializers.PrimaryKeyRelatedField(
+    service_type = IdRelatedField(
         queryset=DictItem.objects.filter(dict_type=DictType.SERVICE_TYPE),
         help_text="A dictionary item of type 服务类型 (consultation, suggestion, complaint).",
     )
@@ -93,8 +93,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    to = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), help_text="An active user who may handle service requests."
+    to = OfferedUserField(
+        services.assignable_users, help_text="An active user in your scope who may handle service requests."
     )
     version = serializers.IntegerField(
         required=False, help_text="Required to reassign an assigned request: the version you read."
@@ -112,8 +112,8 @@ class FeedbackSerializer(serializers.Serializer):
 
 class ServiceRequestApiFilter(ServiceRequestFilter):
     status = django_filters.ChoiceFilter(choices=ServiceRequest.Status.choices)
-    customer_id = django_filters.NumberFilter(field_name="customer")
-    assignee = django_filters.NumberFilter(field_name="assignee")
+    customer_id = filters.IdFilter(field_name="customer")
+    assignee = filters.IdFilter(field_name="assignee")
 
 
 class ServiceRequestViewSet(ServiceModelViewSet):
@@ -157,11 +157,12 @@ class ServiceRequestViewSet(ServiceModelViewSet):
     @extend_schema(request=AssignSerializer, responses=ServiceRequestSerializer)
     @action(detail=True, methods=["post"], required_permissions=[services.ASSIGN])
     def assign(self, request, pk=None):
-        serializer = AssignSerializer(data=request.data)
+        service_request = self.get_object()  # a request outside the scope is not found, whatever the body
+        serializer = AssignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         instance = services.assign_service_request(
-            self.get_object(), to=data["to"], by=request.user, expected_version=data.get("version")
+            service_request, to=data["to"], by=request.user, expected_version=data.get("version")
         )
         return self._reply(instance)
 

@@ -73,8 +73,8 @@ def seed(stdout):
     types = {item.value: item for item in DictItem.objects.filter(dict_type=DictType.SERVICE_TYPE)}
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     supervisors = [u for u in users if u.has_perm(services.ASSIGN)]
-    handlers = list(services.assignable_users().order_by("username"))
     supervisor = _user("zhangwei", supervisors)
+    handlers = list(services.assignable_users(supervisor).order_by("username")) if supervisor else []
     desk = _user("zhoujie", handlers)  # the customer service desk takes complaints
     if not customers or not supervisor or not desk or len(types) < 3:
         return

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.filters import FilterForm
+from crm.core import filters
 from crm.dictionary.models import DictItem, DictType
 
 from .models import ServiceRequest
@@ -22,7 +23,7 @@ def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class ServiceRequestFilter(django_filters.FilterSet):
+class ServiceRequestFilter(filters.CrmFilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"),
         method="filter_customer",
@@ -31,7 +32,7 @@ class ServiceRequestFilter(django_filters.FilterSet):
     summary = django_filters.CharFilter(
         label=_("Summary"), lookup_expr="icontains", widget=forms.TextInput(attrs={"type": "search"})
     )
-    service_type = django_filters.ModelChoiceFilter(
+    service_type = filters.ModelChoiceFilter(
         label=_("Service type"), queryset=_service_types, empty_label=_("All types")
     )
     created_from = django_filters.DateFilter(

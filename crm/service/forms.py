@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crm.core.filters import IdModelChoiceField
 from crm.core.forms import CrmForm, CrmModelForm, VersionedFormMixin
 from crm.dictionary.fields import DictChoiceField
 from crm.dictionary.models import DictType
@@ -24,7 +26,7 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.number})"
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj):
         department = f" · {obj.department}" if obj.department_id else ""
         return f"{obj.display_name} ({obj.username}){department}"
@@ -65,18 +67,24 @@ class ServiceRequestForm(VersionedFormMixin, CrmModelForm):
 
 class AssignForm(CrmForm):
     to = UserChoiceField(
-        services.assignable_users().select_related("department").order_by("department__name", "username"),
+        get_user_model().objects.none(),
         label=_("Assign to"),
         widget=forms.Select(attrs={"data-picker": ""}),
         error_messages={
             "invalid_choice": _(
-                "This user cannot be assigned service requests: they are disabled or may not handle them. "
-                "Choose someone from the list."
+                "This user cannot be assigned service requests: they are disabled, outside your team or may not "
+                "handle them. Choose someone from the list."
             )
         },
     )
     # The version the supervisor saw; reassigning an assigned request needs it.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = (
+            services.assignable_users(user).select_related("department").order_by("department__name", "username")
+        )
 
 
 class HandleForm(CrmForm):

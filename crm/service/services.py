@@ -18,13 +18,13 @@ Who may do what (besides the permission named for each step):
   unless they are also the requester.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.accounts import scope
 from crm.core.concurrency import save_versioned
 from crm.customers.models import Customer
 from crm.dictionary.models import DictType
@@ -188,14 +188,10 @@ def feedback_filter(user):
     return Q(created_by=user) | Q(customer__owner=user)
 
 
-def assignable_users():
-    """Active users who may handle service requests: the candidates an assignment offers."""
-    app_label, codename = HANDLE.split(".")
-    holds_permission = Q(
-        roles__permissions__content_type__app_label=app_label, roles__permissions__codename=codename
-    ) | Q(is_superuser=True)
-    ids = get_user_model().objects.filter(holds_permission, is_active=True).values("pk")
-    return get_user_model().objects.filter(pk__in=ids)
+def assignable_users(by):
+    """The users ``by`` may assign service requests to: active, in ``by``'s scope, and allowed to
+    handle them (the candidates the assignment offers)."""
+    return scope.assignable_users(by, HANDLE)
 
 
 # Create and edit ----------------------------------------------------------------------------------
@@ -274,7 +270,7 @@ def delete_service_request(service_request, *, by):
 # Assign -------------------------------------------------------------------------------------------
 
 
-def _check_assignee(to):
+def _check_assignee(to, by):
     if to is None:
         raise ValidationError({"to": [_("Choose who handles the request.")]})
     if not to.is_active:
@@ -284,6 +280,10 @@ def _check_assignee(to):
     if not to.has_perm(HANDLE):
         raise ValidationError(
             {"to": [_("%(name)s may not handle service requests; choose someone else.") % {"name": to.display_name}]}
+        )
+    if not scope.is_assignable(by, to, HANDLE):
+        raise ValidationError(
+            {"to": [_("%(name)s is outside your team; choose someone in your scope.") % {"name": to.display_name}]}
         )
 
 
@@ -296,7 +296,7 @@ def assign_service_request(service_request, *, to, by, expected_version=None):
     """
     locked = _lock(service_request)
     check_assign(locked, by, expected_version)
-    _check_assignee(to)
+    _check_assignee(to, by)
     locked.assignee = to
     locked.assigned_by = by
     locked.assigned_at = timezone.now()

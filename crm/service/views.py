@@ -77,7 +77,11 @@ class AssignmentListView(RequestListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["rows"]:
-            users = services.assignable_users().select_related("department").order_by("department__name", "username")
+            users = (
+                services.assignable_users(self.request.user)
+                .select_related("department")
+                .order_by("department__name", "username")
+            )
             context["assignable_users"] = list(users)
         context["next_url"] = self.request.get_full_path()
         return context
@@ -335,7 +339,7 @@ class AssignView(RequestActionView):
 
     def get_form(self):
         initial = {"version": self.object.version, "to": self.object.assignee_id}
-        return AssignForm(initial=initial, **self.get_form_kwargs())
+        return AssignForm(initial=initial, user=self.request.user, **self.get_form_kwargs())
 
     def get_context_data(self, **kwargs):
         next_url = _safe_next(self.request, "")

@@ -1,11 +1,19 @@
 """Data scope (R-AUTH-3, R-AUTH-4): whose records a user may see, resolved from their roles."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 
 from crm.accounts import services
-from crm.accounts.models import Role, User
-from crm.accounts.scope import department_tree_ids, forget_scope, subordinate_ids, visible_owner_ids
+from crm.accounts.models import Department, Role, User
+from crm.accounts.scope import (
+    assignable_users,
+    department_tree_ids,
+    departments_visible_to,
+    forget_scope,
+    is_assignable,
+    subordinate_ids,
+    visible_owner_ids,
+)
 from crm.accounts.tests.factories import DepartmentFactory, RoleFactory, UserFactory
 from crm.core.models import ScopedQuerySet
 
@@ -223,3 +231,39 @@ def test_users_visible_to_are_the_people_of_the_scope(org):
     everyone = as_role(org["rep"], Role.DataScope.ALL)
     assert users_visible_to(everyone).count() == User.objects.count()
     assert list(users_visible_to(everyone, User.objects.filter(pk=org["boss"].pk))) == [org["boss"]]
+
+
+# Who a user may make responsible for a record, and which departments they see whole ---------------
+
+
+def test_assignable_users_are_active_holders_of_the_permission_in_scope(org):
+    holder = RoleFactory()
+    holder.permissions.add(Permission.objects.get(content_type__app_label="customers", codename="change_customer"))
+    for name in ("lead", "rep", "southern", "helper"):
+        org[name].roles.add(holder)
+    User.objects.filter(pk=org["rep"].pk).update(is_active=False)
+    boss = as_role(org["boss"], Role.DataScope.DEPARTMENT_TREE)
+    # trainee is in scope but lacks the permission, rep is disabled, helper is outside the scope.
+    assert set(assignable_users(boss, "customers.change_customer")) == {org["lead"], org["southern"]}
+    assert is_assignable(boss, org["lead"], "customers.change_customer")
+    assert not is_assignable(boss, org["helper"], "customers.change_customer")
+    assert not is_assignable(boss, org["trainee"], "customers.change_customer")
+    assert not is_assignable(boss, None, "customers.change_customer")
+    # The system itself (no actor) is limited by the permission only.
+    assert set(assignable_users(None, "customers.change_customer")) == {org["lead"], org["southern"], org["helper"]}
+
+
+def test_departments_visible_are_those_whose_every_member_is_in_scope(org):
+    boss = as_role(org["boss"], Role.DataScope.DEPARTMENT_TREE)
+    assert set(departments_visible_to(boss)) == {org["sales"], org["north"], org["north_east"], org["south"]}
+    lead = as_role(org["lead"], Role.DataScope.DEPARTMENT_TREE)
+    assert set(departments_visible_to(lead)) == {org["north"], org["north_east"]}
+    # A department scope without the sub-departments does not see North whole (trainee is below).
+    rep = as_role(org["rep"], Role.DataScope.DEPARTMENT)
+    assert set(departments_visible_to(rep)) == set()
+    # Seeing only oneself is not seeing one's department.
+    assert set(departments_visible_to(as_role(org["southern"], Role.DataScope.SELF))) == {org["south"]}
+    assert set(departments_visible_to(as_role(org["trainee"], Role.DataScope.SELF))) == {org["north_east"]}
+    UserFactory(department=org["service"])  # helper is not alone there
+    assert set(departments_visible_to(as_role(org["helper"], Role.DataScope.SELF))) == set()
+    assert set(departments_visible_to(as_role(org["rep"], Role.DataScope.ALL))) == set(Department.objects.all())

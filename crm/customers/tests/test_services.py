@@ -183,7 +183,7 @@ def test_delete_is_soft_closes_open_churn_and_cannot_repeat(account_manager):
 
 def test_transfer_moves_customers_and_optionally_their_contacts(supervisor):
     old = UserFactory(department=supervisor.department)
-    new = UserFactory(department=supervisor.department)
+    new = user_with_role(Role.Key.ACCOUNT_MANAGER, department=supervisor.department)
     with_contacts = CustomerFactory(owner=old)
     without_contacts = CustomerFactory(owner=old)
     moved_contact = ContactFactory(customer=with_contacts)

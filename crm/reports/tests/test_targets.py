@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.accounts.models import Department, Role
+from crm.accounts.scope import visible_owner_ids
 from crm.accounts.tests.factories import DepartmentFactory, UserFactory, user_with_role
 from crm.core import menu
 from crm.core.concurrency import StaleEditError
@@ -197,14 +198,14 @@ def add(subject, month, amount, year=YEAR):
     SalesTarget.objects.create(**{field: subject}, month=datetime.date(year, month, 1), amount=D(amount))
 
 
-def test_grid_lists_departments_in_tree_order_with_their_own_figures(organisation):
+def test_grid_lists_departments_in_tree_order_with_their_own_figures(organisation, administrator):
     head, north, south, harbour, other, people = organisation
     add(head, 1, "1000")
     add(head, 12, "2000.50")
     add(head, 12, "777", year=YEAR - 1)  # other years do not count
     add(head, 1, "888", year=YEAR + 1)
     add(south, 6, "300")
-    grid = targets.target_grid(year=YEAR)
+    grid = targets.target_grid(year=YEAR, viewer=administrator)
     ours = [(row.subject, row.depth) for row in grid.departments if row.subject in (head, north, south, harbour, other)]
     assert ours == [(head, 0), (south, 1), (harbour, 2), (north, 1), (other, 0)]
     rows = {row.subject: row for row in grid.departments}
@@ -215,13 +216,13 @@ def test_grid_lists_departments_in_tree_order_with_their_own_figures(organisatio
     assert rows[north].amounts == [None] * 12 and rows[north].total is None
 
 
-def test_grid_lists_active_employees_by_department_with_their_figures(organisation):
+def test_grid_lists_active_employees_by_department_with_their_figures(organisation, administrator):
     head, north, south, harbour, other, people = organisation
     add(people["wang"], 3, "50")
     add(people["wang"], 4, "70.25")
     add(people["gone"], 1, "10")
     add(people["zhao"], 1, "5", year=YEAR - 1)
-    grid = targets.target_grid(year=YEAR)
+    grid = targets.target_grid(year=YEAR, viewer=administrator)
     usernames = [row.subject.username for row in grid.users]
     assert "gone" not in usernames
     ours = [name for name in usernames if name in people]
@@ -231,15 +232,16 @@ def test_grid_lists_active_employees_by_department_with_their_figures(organisati
     assert rows["zhao"].amounts == [None] * 12 and rows["zhao"].total is None
 
 
-def test_grid_takes_two_queries_however_many_rows(organisation, django_assert_num_queries):
+def test_grid_takes_two_queries_however_many_rows(organisation, administrator, django_assert_num_queries):
     head, north, south, harbour, other, people = organisation
     for department in (head, north, south):
         for month in range(1, 13):
             add(department, month, "1")
     for extra in range(10):
         add(UserFactory(department=harbour), extra + 1, "2")
+    visible_owner_ids(administrator)  # the viewer's scope, resolved once per request
     with django_assert_num_queries(2):
-        grid = targets.target_grid(year=YEAR)
+        grid = targets.target_grid(year=YEAR, viewer=administrator)
         assert len(grid.users) >= 13 and len(grid.departments) >= 5
 
 
@@ -295,7 +297,7 @@ def test_the_menu_entry_follows_the_view_permission(request, role, shown):
 
 
 def test_a_new_role_can_be_granted_the_targets(client_for, employee):
-    role = Role.objects.create(name="Planner")
+    role = Role.objects.create(name="Planner", data_scope=Role.DataScope.ALL)
     granted = Permission.objects.filter(
         content_type__app_label="reports", codename__in=["view_salestarget", "change_salestarget"]
     )

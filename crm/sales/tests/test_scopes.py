@@ -157,11 +157,11 @@ def test_supervisor_in_another_department_cannot_reach_the_team_s_opportunities(
     assert Opportunity.objects.get(pk=opportunity.pk).status == "unassigned"
 
 
-def test_assign_picker_offers_only_active_account_managers_in_scope(client_for, team, records):
+def test_assign_picker_offers_only_active_users_in_scope_who_may_develop(client_for, team, records):
     disabled = user_with_role(Role.Key.ACCOUNT_MANAGER, department=team.department, is_active=False)
     page = client_for(team.boss).get(reverse("sales:opportunity-assign", args=[records["rep_created"].pk]))
     offered = set(page.context["form"].fields["to"].queryset)
-    assert offered == {team.rep, team.peer}
+    assert offered == {team.boss, team.rep, team.peer}
     assert disabled not in offered and team.chief not in offered and team.far not in offered
 
 

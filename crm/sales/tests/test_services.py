@@ -174,13 +174,13 @@ def test_supervisor_assigns_to_an_account_manager(team):
     assert opportunity.version == 2
 
 
-@pytest.mark.parametrize("who", ["chief", "far", "disabled", "boss", "nobody"])
-def test_assigning_to_someone_who_is_not_an_active_account_manager_in_scope_is_refused(team, who):
+@pytest.mark.parametrize("who", ["chief", "far", "disabled", "no_role", "nobody"])
+def test_assigning_to_someone_who_may_not_develop_in_scope_is_refused(team, who):
     targets = {
         "chief": team.chief,  # an executive
         "far": team.far,  # an account manager outside the supervisor's department
         "disabled": user_with_role(Role.Key.ACCOUNT_MANAGER, department=team.department, is_active=False),
-        "boss": team.boss,  # the supervisor is not an account manager
+        "no_role": UserFactory(department=team.department),  # may not develop opportunities
         "nobody": None,
     }
     opportunity = OpportunityFactory(created_by=team.boss)
@@ -195,7 +195,7 @@ def test_refusals_name_the_reason(team):
     disabled = user_with_role(Role.Key.ACCOUNT_MANAGER, department=team.department, is_active=False, name="停用者")
     opportunity = OpportunityFactory(created_by=team.boss)
     cases = {
-        team.chief: "is not an account manager",
+        team.chief: "may not develop opportunities",
         disabled: "停用者 is disabled",
         team.far: "is outside your team",
     }
@@ -523,8 +523,10 @@ def test_a_stage_an_opportunity_reached_cannot_be_deleted(team):
     assert PipelineStage.objects.filter(name="验证客户").exists()
 
 
-def test_assignable_users_are_active_account_managers_in_scope(team):
+def test_assignable_users_are_active_users_in_scope_who_may_develop(team):
     user_with_role(Role.Key.ACCOUNT_MANAGER, department=team.department, is_active=False)
     UserFactory(department=team.department)  # no role
-    assert set(services.assignable_users(team.boss)) == {team.rep, team.peer}
-    assert set(services.assignable_users(team.admin)) >= {team.rep, team.peer, team.far}
+    # The supervisor develops opportunities too (the permission, not the role, decides).
+    assert set(services.assignable_users(team.boss)) == {team.boss, team.rep, team.peer}
+    assert set(services.assignable_users(team.admin)) >= {team.boss, team.rep, team.peer, team.far}
+    assert team.chief not in set(services.assignable_users(team.admin))  # an executive may not develop

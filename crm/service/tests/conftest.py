@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from crm.accounts.models import Role
-from crm.accounts.tests.factories import user_with_role
+from crm.accounts.tests.factories import RoleFactory, user_with_role
 from crm.customers.tests.factories import CustomerFactory
 
 from .factories import ServiceRequestFactory
@@ -31,3 +31,12 @@ def outsider():
     manager = user_with_role(Role.Key.ACCOUNT_MANAGER, username="outsider_t")
     customer = CustomerFactory(owner=manager)
     return SimpleNamespace(manager=manager, customer=customer, request=ServiceRequestFactory(customer=customer))
+
+
+@pytest.fixture
+def head_of_service():
+    """A supervisor who sees every record (an extra role with the scope "all"): may assign any
+    request to anyone who handles requests."""
+    head = user_with_role(Role.Key.SUPERVISOR, username="head_t")
+    head.roles.add(RoleFactory(data_scope=Role.DataScope.ALL))
+    return head

@@ -130,7 +130,10 @@ def test_assigning_to_a_disabled_user_is_a_clear_400(api_for, team, new_request)
     response = api_for(team.supervisor).post(url_of(new_request, "assign"), {"to": team.handler.pk}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "to": [f"{team.handler.display_name} is disabled and cannot be assigned service requests."]
+        "to": [
+            f"User {team.handler.pk} cannot be chosen: they are disabled, outside your scope or may not take on "
+            "this record."
+        ]
     }
     assert stored(new_request).status == Status.NEW
 

@@ -4,8 +4,6 @@ assignee (``ServiceRequestQuerySet.visible_to``), on every page and API endpoint
 import pytest
 from django.urls import reverse
 
-from crm.accounts.models import Role
-from crm.accounts.tests.factories import user_with_role
 from crm.customers.tests.factories import CustomerFactory, dict_item
 from crm.dictionary.models import DictType
 from crm.service.models import ServiceRequest
@@ -24,15 +22,15 @@ def test_account_manager_sees_the_requests_of_own_customers_only(team, new_reque
     assert visible(outsider.manager) == {outsider.request}
 
 
-def test_assignee_sees_a_request_assigned_to_them_for_a_customer_outside_their_scope(team, outsider):
-    assigned(outsider.request, to=team.handler, by=team.supervisor)
+def test_assignee_sees_a_request_assigned_to_them_for_a_customer_outside_their_scope(team, outsider, head_of_service):
+    assigned(outsider.request, to=team.handler, by=head_of_service)
     assert outsider.request in visible(team.handler)
     assert outsider.request not in visible(team.manager)  # a colleague of the assignee does not
 
 
-def test_supervisor_sees_the_team_customers_and_the_teams_assignments(team, new_request, outsider):
+def test_supervisor_sees_the_team_customers_and_the_teams_assignments(team, new_request, outsider, head_of_service):
     assert visible(team.supervisor) == {new_request}
-    assigned(outsider.request, to=team.handler, by=user_with_role(Role.Key.SUPERVISOR))
+    assigned(outsider.request, to=team.handler, by=head_of_service)
     assert visible(team.supervisor) == {new_request, outsider.request}
 
 
@@ -116,9 +114,9 @@ def test_supervisor_cannot_assign_a_request_outside_the_scope_through_the_api(
     assert ServiceRequest.objects.get(pk=outsider.request.pk).status == "new"
 
 
-def test_assignee_reaches_the_request_but_not_the_customer(client_for, team, outsider):
+def test_assignee_reaches_the_request_but_not_the_customer(client_for, team, outsider, head_of_service):
     handled_request = outsider.request
-    assigned(handled_request, to=team.handler, by=user_with_role(Role.Key.SUPERVISOR))
+    assigned(handled_request, to=team.handler, by=head_of_service)
     client = client_for(team.handler)
     page = client.get(reverse("service:detail", args=[handled_request.pk]))
     assert page.status_code == 200

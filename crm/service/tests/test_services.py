@@ -443,8 +443,9 @@ def test_someone_else_in_scope_cannot_edit(team, new_request):
     assert "Only its creator" in messages_of(error)
 
 
-def test_assignable_users_are_active_users_who_may_handle(team, executive, administrator):
-    disabled = user_with_role(Role.Key.ACCOUNT_MANAGER, is_active=False)
-    users = set(services.assignable_users())
-    assert {team.manager, team.handler} <= users
-    assert not users & {disabled, executive, administrator, team.supervisor}
+def test_assignable_users_are_active_users_in_scope_who_may_handle(team, outsider, executive, administrator):
+    disabled = user_with_role(Role.Key.ACCOUNT_MANAGER, department=team.supervisor.department, is_active=False)
+    users = set(services.assignable_users(team.supervisor))
+    assert users == {team.manager, team.handler}
+    assert not users & {disabled, executive, administrator, team.supervisor, outsider.manager}
+    assert outsider.manager in set(services.assignable_users(None))  # the system itself: no scope
