@@ -305,7 +305,8 @@ def _xlsx_records(file):
     try:
         sheet = workbook.worksheets[0]
         # The parser openpyxl's own read-only rows use, without their padding to the declared
-        # dimension: every row and cell comes from the XML as written.
+        # dimension: every row and cell comes from the XML as written. This uses read-only
+        # internals of openpyxl (pinned in requirements.txt): check them when upgrading it.
         with sheet._get_source() as source:
             parser = WorkSheetParser(
                 source,
