@@ -64,9 +64,9 @@ class NoStoreMiddleware:
     def is_private(request, response):
         if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return False
+        user = getattr(request, "user", None)
         return (
             request.path_info.startswith("/api/")
-            or getattr(request, "user", None) is not None
-            and request.user.is_authenticated
+            or (user is not None and user.is_authenticated)
             or response.get("Content-Disposition", "").startswith("attachment")
         )
