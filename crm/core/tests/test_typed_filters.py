@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.settings import api_settings
 
 from crm.core import filters
+from crm.core.views import CrmListView
 
 HUGE = "99999999999999999999999"
 BAD_NUMBERS = [HUGE, "-" + HUGE, "1.5", "abc"]
@@ -59,6 +60,27 @@ def _list_endpoints(patterns=None, prefix=""):
             actions = getattr(entry.callback, "actions", {})
             if route.startswith("api/v1/") and actions.get("get") == "list" and "(?P<" not in route:
                 yield route.removeprefix("api/v1/").removesuffix("/"), entry.callback.cls
+
+
+def _list_pages(patterns=None, prefix=""):
+    """(address, filter set) of every list page with filters, read from the URL configuration."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _list_pages(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            view_class = getattr(entry.callback, "view_class", None)
+            if view_class and issubclass(view_class, CrmListView) and view_class.filterset_class and "<" not in route:
+                yield "/" + route, view_class.filterset_class
+
+
+PAGE_CASES = [
+    pytest.param(url, name, value, id=f"{url}?{name}={value[:12]}")
+    for url, filterset_class in _list_pages()
+    for name, f in filterset_class.base_filters.items()
+    if _kind_of_filter(f)
+    for value in BAD_VALUES[_kind_of_filter(f)]
+]
 
 
 def _list_filters():
@@ -122,3 +144,17 @@ def test_a_wrongly_typed_filter_value_is_a_400_in_the_error_format(api_for, supe
     assert body["code"] == "invalid" and body["message"]
     # A report's ``year`` is read as its period choice.
     assert name in body["errors"] or (name == "year" and "period" in body["errors"]), body
+
+
+def test_the_page_discovery_finds_the_list_pages():
+    urls = {url for url, _filterset in _list_pages()}
+    assert {"/accounts/users/", "/catalog/products/", "/customers/", "/service/archive/"} <= urls
+
+
+@pytest.mark.parametrize(("url", "name", "value"), PAGE_CASES)
+def test_a_wrongly_typed_filter_value_on_a_list_page_shows_the_form_error(client_for, superuser, url, name, value):
+    response = client_for(superuser).get(url, {name: value})
+    assert response.status_code == 200
+    filterset = response.context["filterset"]
+    assert name in filterset.form.errors
+    assert not response.context["rows"]  # nothing rather than a wrong answer

@@ -1,12 +1,16 @@
 """The data scope on every customer page and API endpoint (R-AUTH-4)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crm.accounts.models import Role
 from crm.accounts.tests.factories import user_with_role
+from crm.customers import services
+from crm.customers.models import Customer
 
 from .factories import ActivityFactory, ChurnRecordFactory, ContactFactory, CustomerFactory
+from .test_api import payload as customer_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +163,103 @@ def test_customer_picker_search_stays_in_scope(account_manager, foreign):
     foreign["customer"].name = "华信他人有限公司"
     foreign["customer"].save()
     assert list(selectors.search_customers(account_manager, "华信")) == [mine]
+
+
+# Who may become a customer's manager (R-CUST-1, R-CUST-4) ----------------------------------------
+
+HUGE = 99999999999999999999999
+
+
+@pytest.fixture
+def other_team():
+    """An account manager and a supervisor of another department."""
+    manager = user_with_role(Role.Key.ACCOUNT_MANAGER)
+    return {"manager": manager, "supervisor": user_with_role(Role.Key.SUPERVISOR, department=manager.department)}
+
+
+def test_an_account_manager_cannot_give_a_customer_to_the_administrator_or_the_executive(
+    api_for, client_for, account_manager, administrator, executive
+):
+    mine = CustomerFactory(owner=account_manager)
+    api = api_for(account_manager)
+    for target in (administrator, executive):
+        response = api.post("/api/v1/customers/transfer/", {"customers": [mine.pk], "to": target.pk}, format="json")
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["to"]
+        response = api.post("/api/v1/customers/", customer_payload(owner=target.pk), format="json")
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["owner"]
+    # A forged form post reaches the service, which refuses too.
+    response = client_for(account_manager).post(
+        reverse("customers:customer-transfer"), {"ids": mine.pk, "to": administrator.pk}
+    )
+    assert response.status_code == 400
+    for target in (administrator, executive):
+        with pytest.raises(ValidationError) as error:
+            services.transfer_customers(customers=[mine], to=target, by=account_manager)
+        assert "cannot be the manager" in error.value.message_dict["to"][0]
+        with pytest.raises(ValidationError) as error:
+            services.create_customer(by=account_manager, require_complete=False, name="伪造", owner=target)
+        assert "cannot be the manager" in error.value.message_dict["owner"][0]
+    mine.refresh_from_db()
+    assert mine.owner == account_manager and mine.version == 1
+    assert not Customer.objects.filter(name__in=["伪造", "杭州远航物流有限公司"]).exists()
+
+
+def test_a_supervisor_transfers_only_to_managers_of_the_team(api_for, client_for, supervisor, other_team):
+    member = user_with_role(Role.Key.ACCOUNT_MANAGER, department=supervisor.department)
+    colleague = user_with_role(Role.Key.ACCOUNT_MANAGER, department=supervisor.department)
+    customer = CustomerFactory(owner=member)
+    api = api_for(supervisor)
+    for outsider in (other_team["manager"], other_team["supervisor"], supervisor):  # supervisors keep no customers
+        response = api.post(
+            "/api/v1/customers/transfer/", {"customers": [customer.pk], "to": outsider.pk}, format="json"
+        )
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["to"], outsider
+        with pytest.raises(ValidationError):
+            services.transfer_customers(customers=[customer], to=outsider, by=supervisor)
+    customer.refresh_from_db()
+    assert customer.owner == member
+    # The page offers exactly the team's managers.
+    page = client_for(supervisor).get(reverse("customers:customer-transfer"), {"ids": customer.pk})
+    assert set(page.context["form"].fields["to"].queryset) == {member, colleague}
+    response = api.post("/api/v1/customers/transfer/", {"customers": [customer.pk], "to": colleague.pk}, format="json")
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.owner == colleague
+
+
+def test_the_customer_form_offers_only_managers_in_scope(client_for, account_manager, supervisor, other_team):
+    page = client_for(account_manager).get(reverse("customers:customer-create"))
+    assert set(page.context["form"].fields["owner"].queryset) == {account_manager}
+    mine = CustomerFactory(owner=account_manager)
+    response = client_for(account_manager).post(
+        reverse("customers:customer-edit", args=[mine.pk]),
+        {**customer_payload(), "owner": other_team["manager"].pk, "version": mine.version},
+    )
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert mine.owner == account_manager and mine.version == 1
+
+
+@pytest.mark.parametrize("ids", [[HUGE], [1.5], ["abc"], [True], [-1]])
+def test_a_transfer_naming_an_impossible_customer_id_is_a_400(api_for, supervisor, ids):
+    member = user_with_role(Role.Key.ACCOUNT_MANAGER, department=supervisor.department)
+    response = api_for(supervisor).post(
+        "/api/v1/customers/transfer/", {"customers": ids, "to": member.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "customers" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("to", [HUGE, 1.5, "1.5", "abc", True])
+def test_a_transfer_to_an_impossible_user_id_is_a_400(api_for, supervisor, to):
+    customer = CustomerFactory(owner=user_with_role(Role.Key.ACCOUNT_MANAGER, department=supervisor.department))
+    response = api_for(supervisor).post(
+        "/api/v1/customers/transfer/", {"customers": [customer.pk], "to": to}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "to" in response.json()["errors"]
+
+
+def test_the_transfer_page_with_an_impossible_id_is_not_found(client_for, supervisor):
+    response = client_for(supervisor).get(reverse("customers:customer-transfer"), {"ids": str(HUGE)})
+    assert response.status_code == 404

@@ -286,6 +286,47 @@ def test_without_any_target_the_totals_say_so(client_for, supervisor, report):
     assert "No target set" in response.content.decode()
 
 
+def offered_subjects(user):
+    form = DashboardForm(user=user)
+    return {value for _group, options in form.fields["subject"].choices[1:] for value, _label in options}
+
+
+def test_a_self_scoped_account_manager_is_not_offered_their_department(api_for, client_for, org, year_2025, report):
+    """alice sees only her own records; the department she works in (with the supervisor) is not
+    hers to measure: not offered, refused by the API, and its target never meets her figures."""
+    assert offered_subjects(org.alice) == {subject("employee", org.alice)}
+    response = api_for(org.alice).get(
+        "/api/v1/reports/dashboard/", {"year": 2025, "subject": subject("department", org.top)}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and list(response.json()["errors"]) == ["subject"]
+    page = report(client_for(org.alice), "dashboard", year=2025, subject=subject("department", org.top))
+    assert "subject" in page.context["form"].errors
+    # Even asked directly, the selector sets no target it could not show against whole figures.
+    _months, totals = selectors.performance(
+        org.alice,
+        period=Period(day(2025, 1, 1), day(2025, 12, 31)),
+        subject=selectors.Subject("department", org.top.pk),
+    )
+    assert totals["target"] is None
+
+
+@pytest.mark.parametrize("who", ["supervisor", "executive"])
+def test_the_dashboard_api_accepts_only_subjects_in_scope(api_for, request, org, year_2025, who):
+    viewer = request.getfixturevalue(who) if who == "executive" else org.supervisor
+    api = api_for(viewer)
+    east = api.get("/api/v1/reports/dashboard/", {"year": 2025, "subject": subject("department", org.east)})
+    assert east.status_code == 200
+    assert east.json()["table"]["footer"][1:3] == ["2000.00", "500.00"]  # east's own target and orders
+    other = api.get("/api/v1/reports/dashboard/", {"year": 2025, "subject": subject("department", org.other)})
+    dave = api.get("/api/v1/reports/dashboard/", {"year": 2025, "subject": subject("employee", org.dave)})
+    if who == "executive":
+        assert other.status_code == dave.status_code == 200
+    else:
+        assert other.status_code == dave.status_code == 400
+        assert list(other.json()["errors"]) == list(dave.json()["errors"]) == ["subject"]
+
+
 # The funnel ----------------------------------------------------------------------------------------
 
 

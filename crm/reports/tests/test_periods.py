@@ -181,3 +181,45 @@ def test_months_and_bounds_of_a_range_across_a_year_end():
     assert period.bounds == (local(day(2024, 11, 15)), local(day(2025, 2, 4)))
     assert periods.year_period(2024).months()[-1] == day(2024, 12, 1)
     assert len(periods.year_period(2024).months()) == 12
+
+
+OUT_OF_BOUNDS = [
+    pytest.param({"period": "custom", "start": "0001-01-01", "end": "2026-12-31"}, "start", id="start-0001"),
+    pytest.param({"period": "custom", "start": "2026-01-01", "end": "9999-12-31"}, "end", id="end-9999"),
+    pytest.param({"period": "custom", "start": "1999-12-31", "end": "2026-12-31"}, "start", id="start-1999"),
+    pytest.param({"period": "custom", "start": "2026-01-01", "end": "2100-01-01"}, "end", id="end-2100"),
+    pytest.param({"year": "1999"}, "period", id="year-1999"),
+    pytest.param({"year": "9999"}, "period", id="year-9999"),
+]
+BOUNDS = "Choose a date between 2000-01-01 and 2099-12-31."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["dashboard", "contribution", "service"])
+@pytest.mark.parametrize(("params", "field"), OUT_OF_BOUNDS)
+def test_a_period_outside_2000_to_2099_is_a_400_in_the_api(api_for, supervisor, url_name, params, field):
+    response = api_for(supervisor).get(f"/api/v1/reports/{url_name}/", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and list(body["errors"]) == [field]
+    if field != "period":
+        assert body["errors"][field] == [BOUNDS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "field"), OUT_OF_BOUNDS)
+def test_a_period_outside_2000_to_2099_shows_why_on_the_page(client_for, supervisor, report, params, field):
+    with on(day(2025, 8, 20)):
+        response = report(client_for(supervisor), "dashboard", **params)
+    assert field in response.context["form"].errors
+    assert response.context["period"] == Period(day(2025, 8, 1), day(2025, 8, 31))
+    if field != "period":
+        assert BOUNDS in response.content.decode()
+
+
+def test_the_first_and_last_days_of_the_bounds_are_accepted():
+    period = Period(day(2000, 1, 1), day(2099, 12, 31))
+    start, end = period.bounds
+    assert (start.year, end.year) == (2000, 2100)
+    assert periods.within_bounds(day(2000, 1, 1)) and periods.within_bounds(day(2099, 12, 31))
+    assert not periods.within_bounds(day(1999, 12, 31)) and not periods.within_bounds(day(2100, 1, 1))

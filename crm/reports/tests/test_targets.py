@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -433,3 +434,45 @@ def test_of_two_concurrent_saves_from_the_same_form_exactly_one_wins():
     assert not errors
     assert len(saved) == 1 and len(refused) == 3
     assert stored(employee) == {1: D(saved[0]), 2: D(saved[0])}
+
+
+# The data scope ----------------------------------------------------------------------------------
+
+
+def test_a_supervisor_sees_the_targets_of_their_team_only(client_for, org, executive):
+    """The grid follows ``SalesTarget.objects.visible_to``: the supervisor's department tree and its
+    people, nothing of the other department."""
+    for subject, amount in ((org.top, "100"), (org.other, "200"), (org.alice, "10"), (org.dave, "20")):
+        add(subject, 1, amount)
+    page = client_for(org.supervisor).get(list_url())
+    grid = page.context["grid"]
+    assert {row.subject for row in grid.departments} == {org.top, org.east, org.shanghai}
+    assert {row.subject for row in grid.users} == {org.supervisor, org.alice, org.bob, org.carol}
+    html = page.content.decode()
+    assert "Dave" not in html and org.other.name not in html
+    assert set(SalesTarget.objects.visible_to(org.supervisor)) == set(
+        SalesTarget.objects.filter(Q(user=org.alice) | Q(department=org.top))
+    )
+    everything = client_for(executive).get(list_url()).context["grid"]
+    assert {org.other, org.top} <= {row.subject for row in everything.departments}
+    assert {org.dave, org.alice} <= {row.subject for row in everything.users}
+
+
+def test_a_planner_sets_targets_only_inside_their_scope(client_for, org):
+    role = Role.objects.create(name="Team planner", data_scope=Role.DataScope.DEPARTMENT_TREE)
+    role.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="reports", codename__in=["view_salestarget", "change_salestarget"]
+        )
+    )
+    planner = UserFactory(roles=[role], department=org.top)
+    client = client_for(planner)
+    assert client.get(edit_url("department", org.east)).status_code == 200
+    assert client.get(edit_url("user", org.bob)).status_code == 200
+    for kind, subject in (("department", org.other), ("user", org.dave)):
+        assert client.get(edit_url(kind, subject)).status_code == 404
+        assert client.post(edit_url(kind, subject), form_data(months(jan=1), "x")).status_code == 404
+        with pytest.raises(ValidationError) as error:
+            targets.set_targets(subject=subject, year=YEAR, amounts=months(jan=1), by=planner)
+        assert "outside your data scope" in error.value.messages[0]
+    assert not SalesTarget.objects.exists()

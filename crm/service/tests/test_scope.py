@@ -2,10 +2,12 @@
 assignee (``ServiceRequestQuerySet.visible_to``), on every page and API endpoint."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crm.customers.tests.factories import CustomerFactory, dict_item
 from crm.dictionary.models import DictType
+from crm.service import services
 from crm.service.models import ServiceRequest
 
 from .factories import ServiceRequestFactory, assigned, handled
@@ -157,3 +159,43 @@ def test_feedback_list_holds_what_the_user_may_rate(client_for, team, new_reques
     handled(other, to=team.manager, by=team.supervisor)
     rows = client_for(team.manager).get(reverse("service:feedback-list")).context["rows"]
     assert list(rows) == [new_request]  # not the request the manager handled for a colleague
+
+
+# Who a request may be assigned to (R-SVC-2) ------------------------------------------------------
+
+
+def test_a_supervisor_cannot_assign_a_request_to_someone_of_another_team(
+    api_for, client_for, team, new_request, outsider
+):
+    """The outsider handles requests, but in another department: refused by the API, by the page
+    (a forged post) and by the service, and they never get to read the request."""
+    response = api_for(team.supervisor).post(
+        f"/api/v1/service-requests/{new_request.pk}/assign/", {"to": outsider.manager.pk}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["to"]
+    page = client_for(team.supervisor).post(
+        reverse("service:assign", args=[new_request.pk]), {"to": outsider.manager.pk}
+    )
+    assert page.status_code == 400
+    with pytest.raises(ValidationError) as error:
+        services.assign_service_request(new_request, to=outsider.manager, by=team.supervisor)
+    assert "outside your team" in error.value.message_dict["to"][0]
+    saved = ServiceRequest.objects.get(pk=new_request.pk)
+    assert (saved.status, saved.assignee, saved.version) == ("new", None, 1)
+    assert api_for(outsider.manager).get(f"/api/v1/service-requests/{new_request.pk}/").status_code == 404
+
+
+def test_the_assignment_pickers_offer_only_the_team(client_for, team, new_request, outsider):
+    client = client_for(team.supervisor)
+    listed = client.get(reverse("service:assignment")).context["assignable_users"]
+    assert set(listed) == {team.manager, team.handler}
+    form = client.get(reverse("service:assign", args=[new_request.pk])).context["form"]
+    assert set(form.fields["to"].queryset) == {team.manager, team.handler}
+
+
+@pytest.mark.parametrize("to", [99999999999999999999999, 1.5, "abc", True, None])
+def test_an_impossible_assignee_id_is_a_400(api_for, team, new_request, to):
+    response = api_for(team.supervisor).post(
+        f"/api/v1/service-requests/{new_request.pk}/assign/", {"to": to}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["to"]
