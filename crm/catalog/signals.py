@@ -15,6 +15,7 @@ Two kinds, for two guarantees:
 
 import logging
 
+from django.db import transaction
 from django.dispatch import Signal
 
 orders_changed = Signal()
@@ -28,8 +29,6 @@ def announce_orders_imported(*, customer_ids, run=None):
 
     Each receiver's dict answer is added to ``run.details`` (e.g. ``churn_closed``).
     """
-    from django.db import transaction
-
     customer_ids = frozenset(customer_ids)
     if not customer_ids:
         return
