@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crm.sales",
     "crm.service",
     "crm.reports",
+    "crm.devtools",
     "crm.audit",
 ]
 

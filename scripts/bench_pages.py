@@ -52,8 +52,8 @@ def setup_django():
 
 def pages():
     """(group, label, URL name, query string); the query strings use the reports' and filters' names."""
+    from crm.devtools.volume import TRADE_NAME_1, TRADE_NAME_2
     from crm.dictionary.models import DictItem, DictType
-    from crm.reports.volume import TRADE_NAME_1, TRADE_NAME_2
 
     grade = DictItem.objects.of_type(DictType.CUSTOMER_GRADE).order_by("sort_order").values_list("pk", flat=True)
     region = DictItem.objects.of_type(DictType.REGION).order_by("sort_order").values_list("pk", flat=True)
@@ -87,7 +87,7 @@ def pages():
 
 def users():
     from crm.accounts.models import Role, User
-    from crm.reports.volume import USERNAME_PREFIX
+    from crm.devtools.volume import USERNAME_PREFIX
 
     generated = User.objects.filter(username__startswith=USERNAME_PREFIX)
     everyone = generated.filter(roles__system_key=Role.Key.EXECUTIVE).order_by("username").first()

@@ -11,11 +11,15 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from crm.core.models import register_scope_resolver
+
         from . import services
         from .models import Department, Role, User
+        from .scope import visible_owner_ids
 
         # Runs after every app's migrations, so permissions added by a later app reach the
         # default roles too.
+        register_scope_resolver(visible_owner_ids)
         post_migrate.connect(services.sync_default_roles_on_migrate, dispatch_uid="crm.accounts.default_roles")
         auditlog.register(User, exclude_fields=["password", "last_login", "version"], m2m_fields={"roles"})
         auditlog.register(Department, exclude_fields=["version"])

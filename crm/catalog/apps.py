@@ -10,12 +10,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Sales system data")
 
     def ready(self):
-        from crm.customers.signals import customers_transferred
+        from crm.customers import order_facts
 
-        customers_transferred.connect(_follow_transfer, dispatch_uid="catalog-rollups-follow-transfer")
+        from . import selectors
 
-
-def _follow_transfer(sender, owner_ids, **kwargs):
-    from . import rollups
-
-    rollups.owners_changed(owner_ids=owner_ids)
+        # Customers, below the catalog, learn order facts through its selectors.
+        order_facts.register(selectors)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import rollups
+from . import signals
 from .importers import ProductImporter, StockImporter
 from .models import Order, OrderLine, Product
 
@@ -142,5 +142,5 @@ def _seed_orders(stdout):
         line.order_id = ids[order.external_key]
     OrderLine.objects.bulk_create([line for _order, line in lines], batch_size=1000)
     Order.objects.filter(external_key__startswith="DEMO-").refresh_amounts()
-    rollups.orders_changed(customer_ids={customer.pk for customer in customers})
+    signals.orders_changed.send(sender=Order, customer_ids={customer.pk for customer in customers})
     return len(orders)

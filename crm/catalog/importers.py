@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.core.spreadsheets import Formula
 
-from . import rollups
+from . import signals
 from .models import Order, OrderLine, Product, Stock
 
 CHUNK = 500  # keys per IN (…) lookup; stays under SQLite's parameter limit
@@ -58,6 +58,7 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     details: dict = field(default_factory=dict)
+    new_order_customer_ids: frozenset = frozenset()  # customers who received a new order
 
 
 # Cell cleaners: each returns the value or raises CellError with a message for the user. --------
@@ -528,7 +529,9 @@ class OrderImporter(Importer):
     """Orders with their lines, one row per line; the order's columns repeat on each of its lines.
 
     An order in the batch is complete: its lines replace the stored ones (a line no longer sent
-    is removed). A newly created order closes its customer's open churn record (R-LOST-4).
+    is removed). Data derived from orders follows in the same transaction (``orders_changed``); once
+    the import committed, customers who received a new order are announced (``orders_imported``),
+    which closes their open churn records (R-LOST-4).
     """
 
     kind = "orders"
@@ -686,8 +689,6 @@ class OrderImporter(Importer):
                 del line["product_key"]
 
     def apply(self):
-        from crm.customers.services import close_churn_for_new_order
-
         order_fields = ["number", "customer_id", "order_date", "status"]
         if self.has("delivery_address"):
             order_fields.append("delivery_address")
@@ -724,9 +725,11 @@ class OrderImporter(Importer):
 
         for chunk in _chunks(list(ids.values())):
             Order.objects.filter(id__in=chunk).refresh_amounts()
-        # Customers an order moved from count too: their rollups lose it.
+        # Customers an order moved from count too: data derived from their orders loses it.
         moved_from = {row["customer_id"] for row in existing.values()}
-        rollups.orders_changed(customer_ids=moved_from | {order["customer_id"] for order in orders.values()})
+        signals.orders_changed.send(
+            sender=Order, customer_ids=moved_from | {order["customer_id"] for order in orders.values()}
+        )
 
         existing_ids = {ids[key] for key in existing}
         changed = (
@@ -735,11 +738,6 @@ class OrderImporter(Importer):
             | {order_id for order_id, _no in stale}
         )
         updated = len(changed & existing_ids)
-
-        closed = 0
-        customers = {customer.pk: customer for customer in self.customers.values()}
-        for customer_id in sorted({orders[key]["customer_id"] for key in new_keys}):
-            closed += close_churn_for_new_order(customers[customer_id]) is not None
         return Outcome(
             created,
             updated,
@@ -748,8 +746,8 @@ class OrderImporter(Importer):
                 "lines_created": lines_created,
                 "lines_updated": lines_updated,
                 "lines_deleted": len(stale),
-                "churn_closed": closed,
             },
+            new_order_customer_ids=frozenset(orders[key]["customer_id"] for key in new_keys),
         )
 
 

@@ -31,6 +31,11 @@ def warehouses():
     return Stock.objects.order_by("warehouse").values_list("warehouse", flat=True).distinct()
 
 
+def all_orders():
+    """Every order, unscoped: for the system's own work on orders (the reports' rollups), never a page."""
+    return Order.objects.all()
+
+
 def orders_for(user):
     """Orders the user may see (their customers' orders, by data scope), each with its total."""
     return Order.objects.visible_to(user).select_related("customer").with_total()
@@ -45,21 +50,15 @@ def lines_of(order):
     return order.lines.select_related("product").order_by("line_no")
 
 
-def orders_for_customer(user, customer):
-    """A customer's orders as ``user`` may see them, newest first, each with its total.
-
-    For the customer page: an empty result when the customer is outside the user's scope.
-    """
-    return orders_for(user).filter(customer=customer).order_by("-order_date", "-pk")
+def orders_of_customer(customer):
+    """A customer's orders, newest first, each with its total (the customer page's orders tab:
+    whoever may open the customer sees all of its orders)."""
+    return Order.objects.filter(customer=customer).with_total().order_by("-order_date", "-pk")
 
 
-def customer_order_summary(user, customer):
-    """Number, sum and latest date of a customer's orders in the user's scope, in one query."""
-    return (
-        Order.objects.visible_to(user)
-        .filter(customer=customer)
-        .aggregate(count=Count("pk", distinct=True), total=Sum("lines__amount"), last_date=Max("order_date"))
-    )
+def with_last_order_date(customers):
+    """Annotate each customer of the queryset with ``last_order_date`` (None when it never ordered)."""
+    return customers.annotate(last_order_date=Max("orders__order_date"))
 
 
 def import_runs():

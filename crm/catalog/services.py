@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from crm.core.spreadsheets import check_row_count, read_table
 
+from . import signals
 from .importers import IMPORTERS, normalise_header
 from .models import ImportRun
 
@@ -99,6 +100,7 @@ def _run(importer, rows, present, *, by, source, file_name=""):
             run.details = outcome.details
             run.finished_at = timezone.now()
             run.save()
+            signals.announce_orders_imported(customer_ids=outcome.new_order_customer_ids, run=run)
     except DatabaseError as error:
         # Something changed underneath the checks (e.g. a concurrent import); nothing was applied.
         raise ValidationError(

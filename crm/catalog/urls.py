@@ -10,7 +10,6 @@ urlpatterns = [
     path("stock/", views.StockListView.as_view(), name="stock-list"),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
-    path("customers/<int:customer_pk>/orders/", views.CustomerOrdersView.as_view(), name="customer-orders"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/runs/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),
     path("import/runs/<int:pk>/errors.csv", views.ImportErrorsDownloadView.as_view(), name="import-errors"),

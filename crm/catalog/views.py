@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -134,37 +133,6 @@ class OrderDetailView(CrmDetailView):
         context = super().get_context_data(**kwargs)
         context["lines"] = self.lines
         return context
-
-
-class CustomerOrdersView(CrmPageMixin, TemplateView):
-    """The orders of one customer as a fragment, for a tab of the customer page (htmx).
-
-    Opened as a page of its own, it leads to the order list filtered to the customer.
-    """
-
-    permission_required = "catalog.view_order"
-    template_name = "catalog/_customer_orders.html"
-    limit = 50
-
-    def get(self, request, *args, **kwargs):
-        from crm.customers.selectors import customer_for
-
-        self.customer = customer_for(request.user, kwargs["customer_pk"])
-        if not getattr(request, "htmx", False):
-            return HttpResponseRedirect(
-                f"{reverse('catalog:order-list')}?{urlencode({'customer': self.customer.number})}"
-            )
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        user, customer = self.request.user, self.customer
-        return super().get_context_data(
-            customer=customer,
-            orders=selectors.orders_for_customer(user, customer)[: self.limit],
-            summary=selectors.customer_order_summary(user, customer),
-            limit=self.limit,
-            **kwargs,
-        )
 
 
 # Import ----------------------------------------------------------------------------------------

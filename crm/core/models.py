@@ -1,6 +1,7 @@
 """Base models shared by every business record."""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,26 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
+_scope_resolver = None
+
+
+def register_scope_resolver(resolver):
+    """Install the function that resolves a user's data scope: ``resolver(user)`` returns ``None``
+    (every record) or the ids of the owners whose records the user may see.
+
+    Core sits below every app and knows no users' roles or departments: the accounts app, which
+    does, registers its resolver in ``AppConfig.ready()``.
+    """
+    global _scope_resolver  # noqa: PLW0603 - one resolver per process, set once at start-up
+    _scope_resolver = resolver
+
+
+def scope_resolver():
+    if _scope_resolver is None:
+        raise ImproperlyConfigured("No data-scope resolver is registered; is crm.accounts installed?")
+    return _scope_resolver
+
+
 class ScopedQuerySet(models.QuerySet):
     """The one way to read owned records: ``Model.objects.visible_to(user)``.
 
@@ -30,9 +51,7 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     def visible_to(self, user):
-        from crm.accounts.scope import visible_owner_ids
-
-        owner_ids = visible_owner_ids(user)
+        owner_ids = scope_resolver()(user)
         if owner_ids is None:
             return self
         return self.owned_by(owner_ids)

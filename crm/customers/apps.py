@@ -16,3 +16,13 @@ class CustomersConfig(AppConfig):
         auditlog.register(Contact, exclude_fields=["version"])
         auditlog.register(Activity, exclude_fields=["version"])
         auditlog.register(ChurnRecord, exclude_fields=["version"])
+
+        from django.apps import apps
+
+        if apps.is_installed("crm.catalog"):
+            # A subscription, not a dependency: customers works without the catalog (see .importlinter).
+            from crm.catalog.signals import orders_imported
+
+            from .services import close_churn_for_new_orders
+
+            orders_imported.connect(close_churn_for_new_orders, dispatch_uid="customers-close-churn-on-new-orders")

@@ -1,12 +1,11 @@
 """Reads of customers and their records, always through the reader's data scope."""
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer
-from .services import with_last_order_date
+from .order_facts import with_last_order_date
 
 
 def customers_for(user):
@@ -67,20 +66,6 @@ def customer_counts(customer):
         activities=Count("activities", distinct=True),
         churn_records=Count("churn_records", distinct=True),
     )
-
-
-def catalog_installed():
-    return apps.is_installed("crm.catalog")
-
-
-def orders_of(customer):
-    """The customer's historical orders, newest first (None until the catalog app exists)."""
-    if not catalog_installed():
-        return None
-    queryset = customer.orders.all()
-    if hasattr(queryset, "with_total"):
-        queryset = queryset.with_total()
-    return queryset.order_by("-order_date", "-pk")
 
 
 def last_order_date(customer):

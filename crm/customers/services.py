@@ -8,11 +8,10 @@ data scope; services that act on many records re-apply the scope themselves.
 import calendar
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, Exists, Max, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from crm.accounts.scope import assignable_users, is_assignable
 from crm.core.concurrency import save_versioned
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
+from .order_facts import with_last_order_date
 from .signals import customers_transferred
 
 # Fields a customer form or the API may set (number, status and version have their own rules).
@@ -375,17 +375,6 @@ def churn_months():
     return int(getattr(settings, "CRM_CHURN_MONTHS", DEFAULT_CHURN_MONTHS))
 
 
-def catalog_installed():
-    return apps.is_installed("crm.catalog")
-
-
-def with_last_order_date(queryset):
-    """Annotate ``last_order_date`` (None until the catalog app with its orders is installed)."""
-    if catalog_installed():
-        return queryset.annotate(last_order_date=Max("orders__order_date"))
-    return queryset.annotate(last_order_date=Value(None, output_field=DateField()))
-
-
 def churn_candidates(*, today, months):
     """Normal customers without an open churn record whose last order is older than ``months``
     months, or who never ordered and were created more than ``months`` months ago."""
@@ -485,6 +474,15 @@ def confirm_churn(record, *, reason, by, reason_category=None, date=None):
         customer.version += 1
         customer.save(update_fields=["status", "version", "updated_at"])
     return locked
+
+
+def close_churn_for_new_orders(sender, *, customer_ids, **kwargs):
+    """Receiver of the catalog's ``orders_imported`` (after the import committed): R-LOST-4.
+
+    Answers the number of churn records closed, which the import run shows.
+    """
+    closed = sum(close_churn_for_new_order(customer_id) is not None for customer_id in sorted(customer_ids))
+    return {"churn_closed": closed}
 
 
 @transaction.atomic

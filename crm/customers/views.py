@@ -19,7 +19,7 @@ from crm.core.views import (
     Tab,
 )
 
-from . import selectors, services
+from . import order_facts, selectors, services
 from .filters import ChurnFilter, CustomerFilter, FollowUpFilter
 from .forms import ActivityForm, ConfirmLostForm, ContactForm, CustomerForm, PostponeForm, TransferForm
 from .models import ChurnRecord, Customer
@@ -270,13 +270,13 @@ class OrderTabView(CustomerTabView):
     @staticmethod
     def allowed(user):
         # Once the catalog holds the orders, its order permission decides who may read them.
-        return not selectors.catalog_installed() or user.has_perm("catalog.view_order")
+        return not order_facts.available() or user.has_perm("catalog.view_order")
 
     def has_permission(self):
         return super().has_permission() and self.allowed(self.request.user)
 
     def get_context_data(self, **kwargs):
-        orders = selectors.orders_of(self.customer)
+        orders = order_facts.orders_of(self.customer)
         rows = []
         if orders is not None:
             for order in orders[:200]:

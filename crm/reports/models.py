@@ -1,7 +1,8 @@
 """Monthly sales targets (销售目标), and the permissions of the report pages.
 
-Reports read other modules' records and store nothing of their own; the only data this module
-owns is the targets the dashboard measures performance against.
+Reports read other modules' records through their selectors. The data this module owns: the
+targets the dashboard measures performance against, and the rollups of orders (kept by
+``rollups.py``; their tables keep the names they had when the catalog held them).
 """
 
 from django.conf import settings
@@ -88,3 +89,61 @@ class SalesTarget(VersionedModel):
 
     def __str__(self):
         return f"{self.user or self.department} {self.month:%Y-%m}: {self.amount}"
+
+
+class CustomerYearSales(models.Model):
+    """One customer's order amount and order count in one calendar year.
+
+    A rollup of ``Order`` kept by ``crm.reports.rollups`` in the same transaction as every change
+    of orders, so the contribution report ranks a year's customers from an index instead of
+    summing millions of orders per request.
+    """
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(**MONEY)
+    orders = models.PositiveIntegerField()
+
+    scope_owner_field = "customer__owner"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders_customer_year"
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["customer", "year"], name="orders_customer_year_unique")]
+        indexes = [models.Index(fields=["year", "-amount", "customer"], name="orders_cy_year_amount_idx")]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.year}: {self.amount}"
+
+
+class OwnerMonthSales(models.Model):
+    """The order amount and count of the customers an account manager owns now, per month.
+
+    A rollup of ``Order`` by the customer's current owner, kept by ``crm.reports.rollups`` when
+    orders arrive and when customers change hands, so the dashboard's monthly figures are sums
+    over a few rows per person.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    amount = models.DecimalField(**MONEY)
+    orders = models.PositiveIntegerField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders_owner_month"
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "month"], condition=Q(owner__isnull=False), name="orders_owner_month_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["month"], condition=Q(owner__isnull=True), name="orders_no_owner_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "owner"], name="orders_om_month_idx")]
+
+    def __str__(self):
+        return f"{self.owner_id} {self.month:%Y-%m}: {self.amount}"

@@ -15,13 +15,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.scope import department_tree_ids, departments_visible_to, users_visible_to
-from crm.catalog.models import CustomerYearSales, Order, OwnerMonthSales
+from crm.catalog.selectors import all_orders
 from crm.customers.models import Activity, ChurnRecord, Contact, Customer
 from crm.dictionary.models import DictItem
 from crm.sales.models import Opportunity, PipelineStage
 from crm.service.models import ServiceRequest
 
-from .models import SalesTarget
+from .models import CustomerYearSales, OwnerMonthSales, SalesTarget
 from .periods import month_end, next_month
 
 ZERO = Decimal("0")
@@ -91,7 +91,7 @@ def contribution(user, *, period, name=""):
         summary = rows.aggregate(customers=Count("*"), amount=Sum("amount"), orders=Sum("orders"))
         rows = rows.values("customer", "amount", "orders").order_by("-amount", "customer")
     else:
-        orders = Order.objects.visible_to(user).filter(order_date__range=(period.start, period.end))
+        orders = all_orders().visible_to(user).filter(order_date__range=(period.start, period.end))
         if name:
             orders = orders.filter(customer__name__icontains=name)
         rows = (
@@ -230,7 +230,7 @@ def _order_figures(user, *, period, subject):
         rows = scoped(OwnerMonthSales.objects, user, subject).filter(month__range=(period.start, period.end))
         figures = rows.aggregate(count=Sum("orders"), amount=Sum("amount"))
     else:
-        orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
+        orders = scoped(all_orders(), user, subject).filter(order_date__range=(period.start, period.end))
         figures = orders.aggregate(count=Count("*"), amount=Sum("amount"))
     return figures["count"] or 0, figures["amount"] or ZERO
 
@@ -273,7 +273,7 @@ def sales_trend(user, *, period, subject, months=12):
         amounts = monthly_sales(user, first_month=first, last_month=last, subject=subject)
     else:  # the last month only up to the period's end: summed from its orders
         amounts = monthly_sales(user, first_month=first, last_month=last - datetime.timedelta(days=1), subject=subject)
-        partial = scoped(Order.objects, user, subject).filter(order_date__range=(last, period.end))
+        partial = scoped(all_orders(), user, subject).filter(order_date__range=(last, period.end))
         amounts[last] = partial.aggregate(amount=Sum("amount"))["amount"] or ZERO
     series, month = [], first
     while month <= last:
@@ -323,7 +323,7 @@ def ranking(user, *, period, subject, limit=10):
         rows = scoped(OwnerMonthSales.objects, user, subject).filter(month__range=(period.start, period.end))
         grouped = rows.values("owner").annotate(amount=Sum("amount"), orders=Sum("orders"))
     else:
-        orders = scoped(Order.objects, user, subject).filter(order_date__range=(period.start, period.end))
+        orders = scoped(all_orders(), user, subject).filter(order_date__range=(period.start, period.end))
         grouped = orders.values(owner=F("customer__owner")).annotate(amount=Sum("amount"), orders=Count("*"))
     top = list(grouped.filter(owner__isnull=False).order_by("-amount", "owner")[:limit])
     ids = [row["owner"] for row in top]

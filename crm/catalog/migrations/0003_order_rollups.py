@@ -5,13 +5,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def rollup_model(apps, name):
+    # The rollups moved to the reports later (reports 0002); the tests replay this function on
+    # today's models, where they are found there.
+    try:
+        return apps.get_model("catalog", name)
+    except LookupError:
+        return apps.get_model("reports", name)
+
+
 def build_rollups(apps, schema_editor):
-    from crm.catalog.rollups import rebuild_all
+    from crm.reports.rollups import rebuild_all
 
     rebuild_all(
         apps.get_model("catalog", "Order"),
-        apps.get_model("catalog", "CustomerYearSales"),
-        apps.get_model("catalog", "OwnerMonthSales"),
+        rollup_model(apps, "CustomerYearSales"),
+        rollup_model(apps, "OwnerMonthSales"),
     )
 
 

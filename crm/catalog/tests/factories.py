@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from crm.catalog import rollups
+from crm.catalog import signals
 from crm.catalog.models import Order, OrderLine, Product, Stock
 from crm.customers.tests.factories import CustomerFactory
 
@@ -47,7 +47,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     def keep_rollups(order, create, extracted, **kwargs):
         # As the import does: reports read the per-customer and per-owner rollups of orders.
         if create:
-            rollups.orders_changed(customer_ids=[order.customer_id])
+            signals.orders_changed.send(sender=Order, customer_ids=[order.customer_id])
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
@@ -66,4 +66,4 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
         # As the import does: the order keeps the total of its lines.
         if create:
             Order.objects.filter(pk=line.order_id).refresh_amounts()
-            rollups.orders_changed(customer_ids=[line.order.customer_id])
+            signals.orders_changed.send(sender=Order, customer_ids=[line.order.customer_id])

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from crm.catalog import services
+from crm.catalog import services, signals
 from crm.catalog.models import ImportRun, Order, OrderLine, Product, Stock
 from crm.customers.models import ChurnRecord
 from crm.customers.tests.factories import CustomerFactory
@@ -244,7 +244,7 @@ def test_importing_the_same_orders_twice_changes_nothing(customer, products):
     orders, lines = snapshot(Order), snapshot(OrderLine)
     run = import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
     assert (run.created, run.updated, run.unchanged) == (0, 0, 2)
-    assert run.details == {"lines_created": 0, "lines_updated": 0, "lines_deleted": 0, "churn_closed": 0}
+    assert run.details == {"lines_created": 0, "lines_updated": 0, "lines_deleted": 0}
     assert snapshot(Order) == orders and snapshot(OrderLine) == lines
 
 
@@ -291,38 +291,83 @@ def test_every_bad_order_row_is_reported_and_nothing_is_applied(customer, produc
     assert snapshot(Order) == orders and snapshot(OrderLine) == lines
 
 
-def test_a_new_order_closes_the_customers_open_churn_record(customer, products):
+def test_a_new_order_closes_the_customers_open_churn_record(customer, products, django_capture_on_commit_callbacks):
     record = ChurnRecord.objects.create(customer=customer, created_date="2024-01-01")
-    run = import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
     record.refresh_from_db()
     assert record.status == ChurnRecord.Status.CLOSED
+    run.refresh_from_db()
     assert run.details["churn_closed"] == 1
 
 
-def test_an_updated_order_does_not_close_a_churn_record(customer, products):
-    import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
+def test_new_orders_are_announced_only_once_the_import_committed(
+    customer, products, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, customer_ids, **kwargs):
+        heard.append(customer_ids)
+
+    signals.orders_imported.connect(listener)
+    try:
+        record = ChurnRecord.objects.create(customer=customer, created_date="2024-01-01")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
+        record.refresh_from_db()
+        assert heard == [] and record.status == ChurnRecord.Status.WARNING  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        signals.orders_imported.disconnect(listener)
+    assert heard == [{customer.pk}]
+    record.refresh_from_db()
+    assert record.status == ChurnRecord.Status.CLOSED
+
+
+def test_an_updated_order_does_not_close_a_churn_record(customer, products, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
     record = ChurnRecord.objects.create(customer=customer, created_date="2025-01-01")
-    import_csv("orders", ORDER_HEADER, ORDER_ROWS[2].replace("paid", "unpaid"))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_csv("orders", ORDER_HEADER, ORDER_ROWS[2].replace("paid", "unpaid"))
     record.refresh_from_db()
     assert record.status == ChurnRecord.Status.WARNING
 
 
-def test_a_rejected_order_file_leaves_the_churn_record_open(customer, products):
+def test_a_rejected_order_file_leaves_the_churn_record_open(customer, products, django_capture_on_commit_callbacks):
     record = ChurnRecord.objects.create(customer=customer, created_date="2024-01-01")
-    import_csv("orders", ORDER_HEADER, *ORDER_ROWS, "O7,DD7,KH202401010001,2024-05-06,,已发货,1,P1,-1,台,1")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_csv("orders", ORDER_HEADER, *ORDER_ROWS, "O7,DD7,KH202401010001,2024-05-06,,已发货,1,P1,-1,台,1")
     record.refresh_from_db()
     assert record.status == ChurnRecord.Status.WARNING
 
 
-def test_a_failure_while_applying_rolls_back_the_whole_batch(customer, products, monkeypatch):
+def test_a_failing_in_transaction_subscriber_rolls_back_the_whole_batch(customer, products):
+    def fail(sender, **kwargs):
+        raise ValidationError("a subscriber refused")
+
+    signals.orders_changed.connect(fail)
+    try:
+        with pytest.raises(ValidationError):
+            import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
+    finally:
+        signals.orders_changed.disconnect(fail)
+    assert not Order.objects.exists() and not OrderLine.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_failing_churn_close_out_after_the_commit_keeps_the_import(
+    customer, products, monkeypatch, django_capture_on_commit_callbacks
+):
     def fail(customer, **kwargs):
         raise ValidationError("churn service refused")
 
     monkeypatch.setattr("crm.customers.services.close_churn_for_new_order", fail)
-    with pytest.raises(ValidationError):
-        import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
-    assert not Order.objects.exists() and not OrderLine.objects.exists()
-    assert not ImportRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_csv("orders", ORDER_HEADER, *ORDER_ROWS)
+    assert run.status == ImportRun.Status.APPLIED
+    assert Order.objects.count() == 2 and ImportRun.objects.count() == 1
 
 
 def test_the_api_rows_go_through_the_same_checks(customer, products):

@@ -168,18 +168,6 @@ def test_the_order_list_uses_a_constant_number_of_queries(client_for, executive,
     assert page_queries(client, "/catalog/orders/") == few
 
 
-def test_the_customer_order_fragment_is_scoped(client_for, account_manager, own_order, other_order):
-    client = client_for(account_manager)
-    response = client.get(f"/catalog/customers/{own_order.customer_id}/orders/", HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    assert "DD-MINE" in response.content.decode()
-    assert response.context["summary"]["total"] == Decimal("15109.50")
-    assert client.get(f"/catalog/customers/{other_order.customer_id}/orders/").status_code == 404
-    page = client.get(f"/catalog/customers/{own_order.customer_id}/orders/")  # opened directly, not as a tab
-    assert page.status_code == 302
-    assert page["Location"] == f"/catalog/orders/?customer={own_order.customer.number}"
-
-
 # Import page -----------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from crm.accounts.models import Role
 from crm.accounts.tests.factories import UserFactory, user_with_role
-from crm.customers import services, tasks
+from crm.customers import order_facts, services, tasks
 from crm.customers.models import ChurnMeasure, ChurnRecord, Customer
 from crm.dictionary.models import DictType
 
@@ -202,7 +202,7 @@ def test_account_manager_role_may_act_supervisor_only_view():
 
 # With the catalog's historical orders (R-LOST-1, last order date) ---------------------------------
 
-needs_catalog = pytest.mark.skipif(not services.catalog_installed(), reason="the catalog app holds the orders")
+needs_catalog = pytest.mark.skipif(not order_facts.available(), reason="the catalog app holds the orders")
 
 
 def make_order(customer, day):

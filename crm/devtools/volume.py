@@ -31,11 +31,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from crm.accounts.models import Department, Role, User
-from crm.catalog import rollups
-from crm.catalog.models import CustomerYearSales, Order, OrderLine, OwnerMonthSales, Product
+from crm.catalog.models import Order, OrderLine, Product
 from crm.customers.models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
 from crm.dictionary.models import DictItem, DictType
-from crm.reports.models import SalesTarget
+from crm.reports import rollups
+from crm.reports.models import CustomerYearSales, OwnerMonthSales, SalesTarget
 from crm.sales.models import Opportunity, PipelineStage
 from crm.service.models import ServiceRequest, ServiceRound
 

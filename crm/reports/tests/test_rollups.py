@@ -4,16 +4,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 
 from crm.accounts.models import Role
 from crm.accounts.tests.factories import user_with_role
-from crm.catalog import rollups
-from crm.catalog.models import CustomerYearSales, OwnerMonthSales
+from crm.catalog.models import ImportRun, Order
+from crm.catalog.tests.factories import ProductFactory
+from crm.catalog.tests.helpers import ORDER_HEADER, import_csv
 from crm.customers.services import transfer_customers
 from crm.customers.tests.factories import CustomerFactory
-
-from .factories import ProductFactory
-from .helpers import ORDER_HEADER, import_csv
+from crm.reports import rollups
+from crm.reports.models import CustomerYearSales, OwnerMonthSales
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,23 @@ def test_rebuilding_from_scratch_gives_the_same_rows_as_the_incremental_upkeep(s
     incremental = snapshot()
     rollups.rebuild_all()
     assert snapshot() == incremental
+
+
+def refuse(**kwargs):
+    raise DatabaseError("rollup refused")
+
+
+def test_a_failing_rollup_rebuild_rolls_the_import_back(setup, monkeypatch):
+    monkeypatch.setattr(rollups, "orders_changed", refuse)
+    with pytest.raises(ValidationError):  # the import reports a database error as nothing imported
+        import_csv("orders", ORDER_HEADER, "O1,DD1,KH202401010001,2025-01-05,,paid,1,P1,1,台,10")
+    assert not Order.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_failing_rollup_rebuild_rolls_the_transfer_back(setup, monkeypatch):
+    alice, bob, first, _second = setup
+    monkeypatch.setattr(rollups, "owners_changed", refuse)
+    with pytest.raises(DatabaseError):
+        transfer_customers(customers=[first], to=bob, by=None)
+    first.refresh_from_db()
+    assert first.owner == alice

@@ -1,11 +1,11 @@
-"""Build a large data set for performance work; see ``crm/reports/volume.py`` and docs/performance.md."""
+"""Build a large data set for performance work; see ``crm.devtools.volume.py`` and docs/performance.md."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from crm.customers.models import Customer
-from crm.reports.volume import PASSWORD, USERNAME_PREFIX, VolumeBuilder, counts_for
+from crm.devtools.volume import PASSWORD, USERNAME_PREFIX, VolumeBuilder, counts_for
 
 
 class Command(BaseCommand):

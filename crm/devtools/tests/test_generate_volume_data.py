@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from crm.accounts.models import Department, Role, User
 from crm.accounts.scope import visible_owner_ids
-from crm.catalog.models import CustomerYearSales, Order, OrderLine, OwnerMonthSales, Product
+from crm.catalog.models import Order, OrderLine, Product
 from crm.customers.models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
 from crm.customers.tests.factories import CustomerFactory
+from crm.devtools.volume import USERNAME_PREFIX
 from crm.dictionary.models import DictType
-from crm.reports.models import SalesTarget
-from crm.reports.volume import USERNAME_PREFIX
+from crm.reports.models import CustomerYearSales, OwnerMonthSales, SalesTarget
 from crm.sales.models import Opportunity
 from crm.service.models import ServiceRequest, ServiceRound
 
