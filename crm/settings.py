@@ -223,13 +223,16 @@ REST_FRAMEWORK = {
         "crm.core.api_settings.RolePermissions",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "crm.core.api_settings.FilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    # Bodies are JSON: the schema's types can be checked (a form sends every value as text).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "crm.core.api_settings.StandardPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.core.schema.CrmAutoSchema",
     "EXCEPTION_HANDLER": "crm.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -7,13 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, Serializer, ServiceModelViewSet, action_response
 
 from . import services
 from .models import Department, Role, User
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -41,7 +41,7 @@ class PermissionCodeField(serializers.RelatedField):
         return found
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     permissions = PermissionCodeField(many=True, required=False, help_text="Codes such as accounts.view_user.")
 
@@ -51,7 +51,7 @@ class RoleSerializer(serializers.ModelSerializer):
         read_only_fields = ["system_key"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
 
@@ -76,7 +76,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active", "language"]
 
 
-class PasswordSerializer(serializers.Serializer):
+class PasswordSerializer(Serializer):
     password = serializers.CharField(write_only=True)
 
 

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, Serializer, ServiceModelViewSet, action_response
 from crm.dictionary.models import DictItem, DictType
 
 from . import selectors, services
@@ -84,14 +84,14 @@ class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     region = _dict_field(DictType.REGION)
     grade = _dict_field(DictType.CUSTOMER_GRADE)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), required=False, help_text="The manager (客户经理), an active user."
     )
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None, allow_null=True)
     status = CustomerStatusField(read_only=True)
     missing_fields = serializers.SerializerMethodField()
 
@@ -104,7 +104,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         return [name for name, _label in services.missing_fields(customer)]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     customer = ScopedCustomerField()
 
@@ -114,7 +114,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["owner"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     customer = ScopedCustomerField()
     follow_up_method = _dict_field(DictType.FOLLOW_UP_METHOD)
@@ -125,13 +125,13 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["created_by"]
 
 
-class ChurnMeasureSerializer(serializers.ModelSerializer):
+class ChurnMeasureSerializer(ModelSerializer):
     class Meta:
         model = ChurnMeasure
         fields = ["id", "date", "text", "created_by"]
 
 
-class ChurnRecordSerializer(serializers.ModelSerializer):
+class ChurnRecordSerializer(ModelSerializer):
     status = ChurnStatusField(read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     customer_number = serializers.CharField(source="customer.number", read_only=True)
@@ -159,17 +159,17 @@ class ChurnRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(Serializer):
     customers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     to = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     with_contacts = serializers.BooleanField(default=False)
 
 
-class PostponeSerializer(serializers.Serializer):
+class PostponeSerializer(Serializer):
     measure = serializers.CharField()
 
 
-class ConfirmLostSerializer(serializers.Serializer):
+class ConfirmLostSerializer(Serializer):
     reason = serializers.CharField()
     reason_category = _dict_field(DictType.CHURN_REASON)
 

@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
-from crm.core.api import ServiceModelViewSet
+from crm.core.api import ModelSerializer, ServiceModelViewSet
 
 from . import services
 from .models import DictItem
 
 
-class DictItemSerializer(serializers.ModelSerializer):
+class DictItemSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.catalog.models import Product
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, Serializer, ServiceModelViewSet, action_response
 from crm.customers.models import Contact, Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -43,7 +43,7 @@ class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -52,18 +52,18 @@ class PlanItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["result", "result_at", "created_by", "created_at"]
 
 
-class PlanItemUpdateSerializer(serializers.Serializer):
+class PlanItemUpdateSerializer(Serializer):
     todo = serializers.CharField(max_length=500)
     version = serializers.IntegerField()
 
 
-class PlanItemResultSerializer(serializers.Serializer):
+class PlanItemResultSerializer(Serializer):
     result = serializers.CharField(max_length=500)
     version = serializers.IntegerField()
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
-    from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None)
+class StageChangeSerializer(ModelSerializer):
+    from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None, allow_null=True)
     to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
 
     class Meta:
@@ -81,7 +81,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
     source = serializers.PrimaryKeyRelatedField(
         queryset=DictItem.objects.filter(dict_type=DictType.OPPORTUNITY_SOURCE), allow_null=True, required=False
@@ -90,9 +90,11 @@ class OpportunitySerializer(serializers.ModelSerializer):
         allow_null=True, required=False, help_text="An existing customer the opportunity is about (optional)."
     )
     products = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
-    created_by_name = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
-    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None, allow_null=True)
+    created_by_name = serializers.CharField(
+        source="created_by.display_name", read_only=True, default=None, allow_null=True
+    )
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
     status = OpportunityStatusField(read_only=True)
     plan_items = PlanItemSerializer(many=True, read_only=True)
     stage_changes = StageChangeSerializer(many=True, read_only=True)
@@ -133,13 +135,13 @@ class OpportunitySerializer(serializers.ModelSerializer):
         extra_kwargs = {"contact": {"required": False}, "contact_phone": {"required": False}}
 
 
-class OpportunityAssignSerializer(serializers.Serializer):
+class OpportunityAssignSerializer(Serializer):
     to = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), help_text="An active account manager within your scope."
     )
 
 
-class OpportunitySucceedSerializer(serializers.Serializer):
+class OpportunitySucceedSerializer(Serializer):
     # Checked by the customer module when the contact is created; a plain string keeps the
     # schema free of a second name for the contact's gender choices.
     contact_gender = serializers.CharField(
@@ -152,16 +154,16 @@ class OpportunitySucceedSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class OpportunityFailSerializer(serializers.Serializer):
+class OpportunityFailSerializer(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class OpportunityMoveStageSerializer(serializers.Serializer):
+class OpportunityMoveStageSerializer(Serializer):
     stage = serializers.PrimaryKeyRelatedField(queryset=PipelineStage.objects.all())
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class OpportunityPipelineSerializer(serializers.Serializer):
+class OpportunityPipelineSerializer(Serializer):
     expected_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False
     )
@@ -170,7 +172,7 @@ class OpportunityPipelineSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class PipelineStageSerializer(serializers.ModelSerializer):
+class PipelineStageSerializer(ModelSerializer):
     version = serializers.IntegerField(required=False)
 
     class Meta:

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from crm.core.api import ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, Serializer, ServiceModelViewSet, action_response
 from crm.customers.models import Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -27,7 +27,7 @@ class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
         return Customer.objects.visible_to(self.context["request"].user)
 
 
-class ServiceRoundSerializer(serializers.ModelSerializer):
+class ServiceRoundSerializer(ModelSerializer):
     class Meta:
         model = ServiceRound
         fields = [
@@ -43,7 +43,7 @@ class ServiceRoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ServiceRequestSerializer(serializers.ModelSerializer):
+class ServiceRequestSerializer(ModelSerializer):
     customer = ScopedCustomerField(help_text="A customer in the caller's scope, status normal. Fixed after creation.")
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     service_type = serializers.PrimaryKeyRelatedField(
@@ -92,7 +92,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(Serializer):
     to = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), help_text="An active user who may handle service requests."
     )
@@ -101,11 +101,11 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class HandleSerializer(serializers.Serializer):
+class HandleSerializer(Serializer):
     handling = serializers.CharField(allow_blank=True)
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(Serializer):
     result = serializers.CharField(allow_blank=True)
     satisfaction = serializers.IntegerField(help_text="1 to 5; 3 or more archives the request, less sends it back.")
 
