@@ -112,6 +112,17 @@ def test_pagination_parameters_are_documented_from_1(schema):
     assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
 
 
+def test_text_query_parameters_say_a_nul_character_is_refused(schema, api_for, administrator):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/departments/"]["get"]["parameters"]}
+    assert parameters["search"]["schema"]["pattern"] == "^[^\\x00]*$"
+    assert api_for(administrator).get("/api/v1/departments/", {"search": "a\x00b"}).status_code == 400
+
+
+def test_a_decimal_may_be_sent_as_a_number_or_a_string(schema):
+    amount = schema["components"]["schemas"]["OpportunityRequest"]["properties"]["expected_amount"]
+    assert {"type": "number"} in amount["anyOf"]
+
+
 def test_the_schema_class_is_the_projects():
     from rest_framework.settings import api_settings
 

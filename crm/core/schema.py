@@ -109,6 +109,16 @@ class CrmAutoSchema(AutoSchema):
             statuses.add(429)
         return sorted(statuses)
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            text = schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
+            if parameter.get("in") == "query" and text and parameter["name"] != "ordering":
+                # Django's and DRF's text fields refuse a NUL character (400); say so.
+                schema["pattern"] = "^[^\\x00]*$"
+        return parameters
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
