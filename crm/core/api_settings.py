@@ -101,11 +101,12 @@ class FilterBackend(DjangoFilterBackend):
             values = form.data.getlist(name)
             if not all(ID.fullmatch(value) for value in values):
                 return None
-            known = {
-                str(pk) for pk in field.queryset.filter(pk__in=[int(v) for v in values]).values_list("pk", flat=True)
-            }
+            # A number no database key can hold names no record either; it is not looked up.
+            keys = [int(value) for value in values if abs(int(value)) <= LARGEST_KEY]
+            known = {str(pk) for pk in field.queryset.filter(pk__in=keys).values_list("pk", flat=True)}
             unknown[name] = {value for value in values if str(int(value)) not in known}
         return unknown
 
 
-ID = re.compile(r"-?[0-9]{1,18}")  # a whole number a database key can hold
+ID = re.compile(r"-?[0-9]+")
+LARGEST_KEY = 2**63 - 1
