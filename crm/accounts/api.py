@@ -12,7 +12,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.core.api import ModelSerializer, ServiceModelViewSet, action_response
+from crm.core.api import ModelSerializer, Serializer, ServiceModelViewSet, action_response
 
 from . import services
 from .backends import lockout_message
@@ -32,7 +32,7 @@ class StrictSerializerMixin:
         return super().to_internal_value(data)
 
 
-class EmptySerializer(StrictSerializerMixin, serializers.Serializer):
+class EmptySerializer(StrictSerializerMixin, Serializer):
     """The body of an action that takes no input: nothing, or an empty object."""
 
 
@@ -106,7 +106,7 @@ class UserSerializer(StrictSerializerMixin, ModelSerializer):
         return attrs
 
 
-class PasswordSerializer(StrictSerializerMixin, serializers.Serializer):
+class PasswordSerializer(StrictSerializerMixin, Serializer):
     password = serializers.CharField(write_only=True)
 
 

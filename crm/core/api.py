@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -113,7 +113,7 @@ class OfferedUserField(IdRelatedField):
     assignee); any other id is refused without saying who it is."""
 
     default_error_messages = {
-        "does_not_exist": gettext_lazy(
+        "does_not_exist": gettextgettext_lazy(
             "User {pk_value} cannot be chosen: they are disabled, outside your scope or may not take on this record."
         )
     }
@@ -135,8 +135,103 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """The base of the API's model serializers: generated relations are ``IdRelatedField``s."""
+def expected_json_type(field):
+    """The JSON type the schema gives ``field``'s input, or None when it says nothing narrower."""
+    if isinstance(field, serializers.BooleanField):
+        return "boolean"
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return "integer"
+    if isinstance(field, serializers.FloatField | serializers.DecimalField):
+        return "number"  # a decimal may also be sent as a string, as it is answered
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField | serializers.MultipleChoiceField):
+        return "array"
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(key) for key in field.choices}
+        return "string" if kinds == {str} else "integer" if kinds == {int} else None
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.TimeField
+        | serializers.RelatedField,
+    ):
+        return "string"
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return "object"
+    return None
+
+
+def _has_json_type(value, kind, field):
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        decimal_text = isinstance(field, serializers.DecimalField) and isinstance(value, str)
+        return decimal_text or (isinstance(value, int | float) and not isinstance(value, bool))
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "array":
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+JSON_TYPE_MESSAGES = {
+    "boolean": gettext_lazy("Enter true or false."),
+    "integer": gettext_lazy("Enter a whole number."),
+    "number": gettext_lazy("Enter a number."),
+    "string": gettext_lazy("Enter text."),
+    "array": gettext_lazy("Enter a list."),
+    "object": gettext_lazy("Enter an object."),
+}
+
+
+def json_type_errors(field, value):
+    """The messages for ``value`` (parsed JSON) when it is not the type the schema gives ``field``.
+
+    DRF converts leniently (``0`` for ``false``, ``5`` for ``"5"``, an object's keys for a list);
+    the API accepts what its schema says, no more. ``null`` is left to the field's ``allow_null``.
+    """
+    kind = expected_json_type(field)
+    if value is None or kind is None:
+        return []
+    if not _has_json_type(value, kind, field):
+        return [str(JSON_TYPE_MESSAGES[kind])]
+    child = getattr(field, "child_relation", None) or getattr(field, "child", None)
+    if kind == "array" and child is not None:
+        return sorted({message for item in value for message in json_type_errors(child, item)})
+    return []
+
+
+class StrictJsonMixin:
+    """Refuses a JSON body whose values are not the types the schema gives them."""
+
+    def to_internal_value(self, data):
+        wrong_types = {}
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            for field in self._writable_fields:
+                messages = json_type_errors(field, data.get(field.field_name))
+                if messages:
+                    wrong_types[field.field_name] = messages
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as error:
+            if not wrong_types or not isinstance(error.detail, dict):
+                raise
+            raise exceptions.ValidationError({**error.detail, **wrong_types}) from error
+        if wrong_types:
+            raise exceptions.ValidationError(wrong_types)
+        return value
+
+
+class Serializer(StrictJsonMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(StrictJsonMixin, serializers.ModelSerializer):
+    """The base of the API's model serializers: JSON of the schema's types, and generated
+    relations are ``IdRelatedField``s."""
 
     serializer_related_field = IdRelatedField
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filters as api_filters
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
@@ -188,6 +189,66 @@ class CrmFilterSet(django_filters.FilterSet):
 
 
 class CrmFilterBackend(DjangoFilterBackend):
-    """The API's filter backend: ``filterset_fields`` build a ``CrmFilterSet``."""
+    """The API's filter backend: ``filterset_fields`` build a ``CrmFilterSet``.
+
+    An id the database could hold but that names no record (or none the filter offers) matches
+    nothing instead of answering 400: it is a well-formed id, as the schema says, that finds no
+    row. Any other invalid value, a number no id column can hold included, is still a 400.
+    """
 
     filterset_base = CrmFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            unknown = _unknown_ids(filterset)
+            if unknown is None:
+                raise utils.translate_validation(filterset.errors)
+            data = filterset.data.copy()
+            for name, values in unknown.items():
+                kept = [value for value in data.getlist(name) if value not in values]
+                if not kept:
+                    return queryset.none()
+                data.setlist(name, kept)
+            filterset = type(filterset)(data=data, queryset=queryset, request=request)
+            if not filterset.is_valid():
+                raise utils.translate_validation(filterset.errors)
+        return filterset.qs
+
+    def get_schema_operation_parameters(self, view):
+        """Id filters say which numbers an id column holds, so a client knows what is a 400."""
+        parameters = super().get_schema_operation_parameters(view)
+        low, high = integer_range()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            target = schema.get("items", schema)
+            if target.get("type") == "integer":
+                target.setdefault("minimum", low)
+                target.setdefault("maximum", high)
+        return parameters
+
+
+def _unknown_ids(filterset):
+    """``{filter name: ids naming no record}`` when those are the only errors, else None."""
+    form = filterset.form
+    unknown = {}
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        if not isinstance(field, forms.ModelChoiceField) or any(e.code != "invalid_choice" for e in errors):
+            return None
+        values = form.data.getlist(name)
+        internal_type = _key_field(field.queryset.model, field.to_field_name)
+        if internal_type is None:
+            return None
+        numbers = []
+        for value in values:
+            try:
+                numbers.append(_checked_key(value, internal_type, ValueError()))
+            except ValueError:
+                return None  # not a whole number, or one no id column holds: a real error
+        key = field.to_field_name or "pk"
+        known = set(field.queryset.filter(**{f"{key}__in": numbers}).values_list(key, flat=True))
+        unknown[name] = {value for value, number in zip(values, numbers, strict=True) if number not in known}
+    return unknown

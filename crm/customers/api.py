@@ -17,6 +17,7 @@ from crm.core.api import (
     IdRelatedField,
     ModelSerializer,
     OfferedUserField,
+    Serializer,
     ServiceModelViewSet,
     action_response,
 )
@@ -100,7 +101,7 @@ class CustomerSerializer(ModelSerializer):
         required=False,
         help_text="The manager (客户经理): an active user in your scope who maintains customers.",
     )
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None, allow_null=True)
     status = CustomerStatusField(read_only=True)
     missing_fields = serializers.SerializerMethodField()
 
@@ -168,17 +169,17 @@ class ChurnRecordSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(Serializer):
     customers = serializers.ListField(child=IdField(), allow_empty=False)
     to = OfferedUserField(services.possible_managers, help_text="An active user in your scope who maintains customers.")
     with_contacts = serializers.BooleanField(default=False)
 
 
-class PostponeSerializer(serializers.Serializer):
+class PostponeSerializer(Serializer):
     measure = serializers.CharField()
 
 
-class ConfirmLostSerializer(serializers.Serializer):
+class ConfirmLostSerializer(Serializer):
     reason = serializers.CharField()
     reason_category = _dict_field(DictType.CHURN_REASON)
 

@@ -11,7 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.catalog.models import Product
-from crm.core.api import IdRelatedField, ModelSerializer, OfferedUserField, ServiceModelViewSet, action_response
+from crm.core.api import (
+    IdRelatedField,
+    ModelSerializer,
+    OfferedUserField,
+    Serializer,
+    ServiceModelViewSet,
+    action_response,
+)
 from crm.customers.models import Contact, Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -51,18 +58,18 @@ class PlanItemSerializer(ModelSerializer):
         read_only_fields = ["result", "result_at", "created_by", "created_at"]
 
 
-class PlanItemUpdateSerializer(serializers.Serializer):
+class PlanItemUpdateSerializer(Serializer):
     todo = serializers.CharField(max_length=500)
     version = serializers.IntegerField()
 
 
-class PlanItemResultSerializer(serializers.Serializer):
+class PlanItemResultSerializer(Serializer):
     result = serializers.CharField(max_length=500)
     version = serializers.IntegerField()
 
 
 class StageChangeSerializer(ModelSerializer):
-    from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None)
+    from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None, allow_null=True)
     to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
 
     class Meta:
@@ -89,9 +96,11 @@ class OpportunitySerializer(ModelSerializer):
         allow_null=True, required=False, help_text="An existing customer the opportunity is about (optional)."
     )
     products = IdRelatedField(queryset=Product.objects.all(), many=True, required=False)
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
-    created_by_name = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
-    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None, allow_null=True)
+    created_by_name = serializers.CharField(
+        source="created_by.display_name", read_only=True, default=None, allow_null=True
+    )
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
     status = OpportunityStatusField(read_only=True)
     plan_items = PlanItemSerializer(many=True, read_only=True)
     stage_changes = StageChangeSerializer(many=True, read_only=True)
@@ -132,13 +141,13 @@ class OpportunitySerializer(ModelSerializer):
         extra_kwargs = {"contact": {"required": False}, "contact_phone": {"required": False}}
 
 
-class OpportunityAssignSerializer(serializers.Serializer):
+class OpportunityAssignSerializer(Serializer):
     to = OfferedUserField(
         services.assignable_users, help_text="An active user in your scope who may develop opportunities."
     )
 
 
-class OpportunitySucceedSerializer(serializers.Serializer):
+class OpportunitySucceedSerializer(Serializer):
     # Checked by the customer module when the contact is created; a plain string keeps the
     # schema free of a second name for the contact's gender choices.
     contact_gender = serializers.CharField(
@@ -151,16 +160,16 @@ class OpportunitySucceedSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class OpportunityFailSerializer(serializers.Serializer):
+class OpportunityFailSerializer(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class OpportunityMoveStageSerializer(serializers.Serializer):
+class OpportunityMoveStageSerializer(Serializer):
     stage = IdRelatedField(queryset=PipelineStage.objects.all())
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class OpportunityPipelineSerializer(serializers.Serializer):
+class OpportunityPipelineSerializer(Serializer):
     expected_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False
     )

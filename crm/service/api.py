@@ -11,7 +11,14 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from crm.core import filters
-from crm.core.api import IdRelatedField, ModelSerializer, OfferedUserField, ServiceModelViewSet, action_response
+from crm.core.api import (
+    IdRelatedField,
+    ModelSerializer,
+    OfferedUserField,
+    Serializer,
+    ServiceModelViewSet,
+    action_response,
+)
 from crm.customers.models import Customer
 from crm.dictionary.models import DictItem, DictType
 
@@ -92,7 +99,7 @@ class ServiceRequestSerializer(ModelSerializer):
         ]
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(Serializer):
     to = OfferedUserField(
         services.assignable_users, help_text="An active user in your scope who may handle service requests."
     )
@@ -101,11 +108,11 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class HandleSerializer(serializers.Serializer):
+class HandleSerializer(Serializer):
     handling = serializers.CharField(allow_blank=True)
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(Serializer):
     result = serializers.CharField(allow_blank=True)
     satisfaction = serializers.IntegerField(help_text="1 to 5; 3 or more archives the request, less sends it back.")
 
