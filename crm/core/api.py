@@ -113,7 +113,7 @@ class OfferedUserField(IdRelatedField):
     assignee); any other id is refused without saying who it is."""
 
     default_error_messages = {
-        "does_not_exist": gettextgettext_lazy(
+        "does_not_exist": gettext_lazy(
             "User {pk_value} cannot be chosen: they are disabled, outside your scope or may not take on this record."
         )
     }
