@@ -18,6 +18,7 @@ from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filters as api_filters
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from rest_framework import exceptions
 
 ID_TYPE = "BigAutoField"  # DEFAULT_AUTO_FIELD: every table's id
 
@@ -202,6 +203,9 @@ class CrmFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        empty = _empty_typed_values(filterset, request.query_params)
+        if empty:
+            raise exceptions.ValidationError(empty)
         if not filterset.is_valid():
             unknown = _unknown_ids(filterset)
             if unknown is None:
@@ -228,6 +232,19 @@ class CrmFilterBackend(DjangoFilterBackend):
                 target.setdefault("minimum", low)
                 target.setdefault("maximum", high)
         return parameters
+
+
+def _empty_typed_values(filterset, params):
+    """Errors for a typed filter (a date, a choice, a number, an id) given as an empty value: the
+    API's schema says what each takes, and "nothing" is not one of them (leave it out instead).
+    Pages send empty fields for filters left blank; this is the API's rule only."""
+    errors = {}
+    for name, filter_ in filterset.filters.items():
+        if isinstance(filter_.field, forms.CharField) or name not in params:
+            continue
+        if any(value == "" for value in params.getlist(name)):
+            errors[name] = [_("Give a value, or leave this parameter out.")]
+    return errors
 
 
 def _unknown_ids(filterset):

@@ -20,10 +20,14 @@ own description. Operations a ``ServiceModelViewSet`` does not implement (it ans
 are left out of the schema.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_view_model
 from rest_framework import permissions, serializers
 from rest_framework.authentication import SessionAuthentication
+
+from .filters import CrmFilterBackend, integer_range
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -111,8 +115,15 @@ class CrmAutoSchema(AutoSchema):
 
     def _get_parameters(self):
         parameters = super()._get_parameters()
+        bounds = self._integer_filter_bounds()
         for parameter in parameters:
             schema = parameter.get("schema", {})
+            target = schema.get("items", schema)
+            if parameter.get("in") == "query" and target.get("type") == "integer" and parameter["name"] in bounds:
+                # The numbers the filter takes: beyond them (an id no column holds) is a 400.
+                low, high = bounds[parameter["name"]]
+                target.setdefault("minimum", low)
+                target.setdefault("maximum", high)
             text = schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
             if parameter.get("in") == "query" and text and parameter["name"] != "ordering":
                 # Django's and DRF's text fields refuse a NUL character (400); say so.
@@ -128,3 +139,29 @@ class CrmAutoSchema(AutoSchema):
 
     def _get_parameters_in(self, location):
         return [p for p in self._get_parameters() if p.get("in") == location]
+
+    def _integer_filter_bounds(self):
+        """``{parameter: (lowest, highest)}`` of the view's integer and id filters."""
+        filterset_class = None
+        for backend in getattr(self.view, "filter_backends", []):
+            if isinstance(backend(), CrmFilterBackend):
+                model = get_view_model(self.view)
+                queryset = model._default_manager.none() if model is not None else None
+                try:
+                    filterset_class = backend().get_filterset_class(self.view, queryset)
+                except AssertionError:
+                    filterset_class = None
+        if filterset_class is None:
+            return {}
+        low, high = integer_range()
+        bounds = {}
+        for name, filter_ in filterset_class.base_filters.items():
+            field = filter_.field
+            if isinstance(field, forms.ModelChoiceField):
+                bounds[name] = (low, high)
+            elif isinstance(field, forms.IntegerField):
+                bounds[name] = (
+                    low if field.min_value is None else field.min_value,
+                    high if field.max_value is None else field.max_value,
+                )
+        return bounds

@@ -27,7 +27,9 @@ PERIOD_PARAMETERS = [
     ),
     OpenApiParameter("start", OpenApiTypes.DATE, description="with period=custom"),
     OpenApiParameter("end", OpenApiTypes.DATE, description="with period=custom"),
-    OpenApiParameter("year", int, description="a calendar year, instead of period"),
+    OpenApiParameter(
+        "year", {"type": "integer", "minimum": 2000, "maximum": 2099}, description="a calendar year, instead of period"
+    ),
 ]
 PARAMETERS = {
     views.DashboardView: [

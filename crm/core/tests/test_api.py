@@ -262,3 +262,17 @@ def test_api_write_methods_a_viewset_does_not_implement_are_refused(scoped_users
     response = OwnedUserViewSet.as_view({"delete": "destroy"})(request, pk=mine.pk)
     assert response.status_code == 405
     assert User.objects.filter(pk=mine.pk).exists()
+
+
+def test_an_empty_typed_filter_value_is_refused_but_an_empty_search_is_not(admin_api):
+    response = admin_api.get("/api/v1/orders/?date_to=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date_to": ["Give a value, or leave this parameter out."]}
+    assert admin_api.get("/api/v1/users/?is_active=").status_code == 400
+    assert admin_api.get("/api/v1/users/?search=").status_code == 200
+
+
+def test_id_filters_document_the_numbers_an_id_column_holds(admin_api):
+    schema = admin_api.get("/api/schema/?format=json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/contacts/"]["get"]["parameters"]}
+    assert parameters["customer"]["maximum"] == 2**63 - 1
