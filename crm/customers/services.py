@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.accounts.scope import assignable_users, is_assignable
-from crm.core.concurrency import save_versioned
+from crm.core.concurrency import bump, save_versioned
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
 from .signals import customers_transferred
@@ -229,11 +229,9 @@ def delete_customer(customer, *, by):
     today = timezone.localdate()
     for record in ChurnRecord.objects.select_for_update().filter(customer=locked, status__in=ChurnRecord.OPEN_STATUSES):
         record.status, record.closed_date = ChurnRecord.Status.CLOSED, today
-        record.version += 1
-        record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+        bump(record, ["status", "closed_date"])
     locked.status = Customer.Status.DELETED
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
+    bump(locked, ["status"])
     customer.status, customer.version = locked.status, locked.version
     return customer
 
@@ -242,8 +240,7 @@ def _move_contacts(customer, *, from_id, to):
     """Contacts maintained by the previous manager follow the customer to the new one."""
     for contact in Contact.objects.select_for_update().filter(customer=customer, owner_id=from_id):
         contact.owner = to
-        contact.version += 1
-        contact.save(update_fields=["owner", "version", "updated_at"])
+        bump(contact, ["owner"])
 
 
 @transaction.atomic
@@ -278,8 +275,7 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
             continue
         old_owner_id = customer.owner_id
         customer.owner = to
-        customer.version += 1
-        customer.save(update_fields=["owner", "version", "updated_at"])
+        bump(customer, ["owner"])
         if with_contacts:
             _move_contacts(customer, from_id=old_owner_id, to=to)
         moved.append(customer)
@@ -456,8 +452,7 @@ def postpone_churn(record, *, measure, by, date=None):
         raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
     ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=measure, created_by=by)
     locked.status = ChurnRecord.Status.POSTPONED
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
+    bump(locked, ["status"])
     return locked
 
 
@@ -476,14 +471,10 @@ def confirm_churn(record, *, reason, by, reason_category=None, date=None):
     locked.reason = reason
     locked.reason_category = reason_category
     locked.confirmed_by = by
-    locked.version += 1
-    locked.save(
-        update_fields=["status", "lost_date", "reason", "reason_category", "confirmed_by", "version", "updated_at"]
-    )
+    bump(locked, ["status", "lost_date", "reason", "reason_category", "confirmed_by"])
     if customer.status == Customer.Status.NORMAL:
         customer.status = Customer.Status.LOST
-        customer.version += 1
-        customer.save(update_fields=["status", "version", "updated_at"])
+        bump(customer, ["status"])
     return locked
 
 
@@ -499,6 +490,5 @@ def close_churn_for_new_order(customer, *, date=None):
         return None
     record.status = ChurnRecord.Status.CLOSED
     record.closed_date = date or timezone.localdate()
-    record.version += 1
-    record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+    bump(record, ["status", "closed_date"])
     return record

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.accounts import scope
-from crm.core.concurrency import save_versioned
+from crm.core.concurrency import bump, lock_row, save_versioned
 from crm.customers.models import Customer
 from crm.dictionary.models import DictType
 
@@ -53,10 +53,7 @@ def _require(by, permission, message):
 
 def _lock(service_request):
     """The request's row, locked for the rest of the transaction, with its stored state."""
-    try:
-        return ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
-    except ServiceRequest.DoesNotExist:
-        raise ValidationError(_("This service request no longer exists.")) from None
+    return lock_row(service_request, missing_message=_("This service request no longer exists."))
 
 
 def _refresh(service_request, locked):
@@ -64,11 +61,6 @@ def _refresh(service_request, locked):
     for field in ServiceRequest._meta.concrete_fields:
         setattr(service_request, field.attname, getattr(locked, field.attname))
     return service_request
-
-
-def _bump(locked, fields):
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _refuse_archived(locked):
@@ -301,7 +293,7 @@ def assign_service_request(service_request, *, to, by, expected_version=None):
     locked.assigned_by = by
     locked.assigned_at = timezone.now()
     locked.status = Status.ASSIGNED
-    _bump(locked, ["assignee", "assigned_by", "assigned_at", "status"])
+    bump(locked, ["assignee", "assigned_by", "assigned_at", "status"])
     return _refresh(service_request, locked)
 
 
@@ -322,7 +314,7 @@ def handle_service_request(service_request, *, handling, by):
     )
     locked.latest_round = service_round
     locked.status = Status.HANDLED
-    _bump(locked, ["latest_round", "status"])
+    bump(locked, ["latest_round", "status"])
     return _refresh(service_request, locked)
 
 
@@ -362,5 +354,5 @@ def record_feedback(service_request, *, result, satisfaction, by):
         locked.status, locked.archived_at = Status.ARCHIVED, now
     else:
         locked.status = Status.ASSIGNED
-    _bump(locked, ["status", "archived_at"])
+    bump(locked, ["status", "archived_at"])
     return _refresh(service_request, locked)
