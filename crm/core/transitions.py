@@ -22,14 +22,25 @@ from .concurrency import bump, check_version, lock_row
 PERMISSION, STATE, GUARD = "permission", "state", "guard"
 
 
-@dataclass(frozen=True)
 class Decision:
-    allowed: bool
-    reason: str = ""
-    code: str = ""
+    """Allowed or not; when not, ``reason`` (worked out only when read) and ``code``."""
+
+    __slots__ = ("allowed", "_reason", "code")
+
+    def __init__(self, allowed, reason="", code=""):
+        self.allowed, self._reason, self.code = allowed, reason, code
 
     def __bool__(self):
         return self.allowed
+
+    def __repr__(self):
+        return f"Decision({self.allowed!r}, {self.reason!r}, {self.code!r})"
+
+    @property
+    def reason(self):
+        if callable(self._reason):
+            self._reason = self._reason()
+        return str(self._reason)
 
     def raise_if_refused(self):
         if not self.allowed:
@@ -40,7 +51,8 @@ ALLOWED = Decision(True)
 
 
 def _message(value, obj):
-    return value(obj) if callable(value) else value
+    """A reason given as text, or as a function of the record (called only when read)."""
+    return (lambda: value(obj)) if callable(value) else value
 
 
 @dataclass(frozen=True)
@@ -66,12 +78,12 @@ class Action:
 
     def decide(self, user, obj, state):
         if self.permission and (user is None or not user.has_perm(self.permission)):
-            return Decision(False, str(_message(self.permission_message, obj)), PERMISSION)
+            return Decision(False, _message(self.permission_message, obj), PERMISSION)
         if self.sources and getattr(obj, state) not in self.sources:
-            return Decision(False, str(_message(self.wrong_state, obj)), STATE)
+            return Decision(False, _message(self.wrong_state, obj), STATE)
         reason = self.guard(obj, user) if self.guard else None
         if reason:
-            return Decision(False, str(reason), GUARD)
+            return Decision(False, reason, GUARD)
         return ALLOWED
 
 

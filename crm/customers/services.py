@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from crm.accounts.scope import assignable_users, is_assignable
 from crm.core.concurrency import bump, save_versioned
+from crm.core.transitions import Action, Workflow
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
 from .signals import customers_transferred
@@ -183,16 +184,82 @@ def create_customer(*, by, require_complete=True, **fields):
     return customer
 
 
+# The customer's states (normal, lost, deleted) and what can be done in each. Pages, templates
+# (``{% can customer "edit" %}``), the API and the functions below ask the same workflow.
+
+NORMAL, LOST, DELETED = Customer.Status.NORMAL, Customer.Status.LOST, Customer.Status.DELETED
+
+
+def _not_normal(customer):
+    return _("Only customers in status normal can be changed; this one is %(status)s.") % {
+        "status": customer.get_status_display()
+    }
+
+
+def _may_not(message):
+    return lambda customer: message()
+
+
+WORKFLOW = Workflow(
+    Customer,
+    [
+        Action(
+            "edit",
+            (NORMAL,),
+            permission="customers.change_customer",
+            permission_message=_may_not(lambda: _("You may not edit customers.")),
+            wrong_state=_not_normal,
+        ),
+        Action(
+            "delete",
+            (NORMAL, LOST),
+            DELETED,
+            permission="customers.delete_customer",
+            permission_message=_may_not(lambda: _("You may not delete customers.")),
+            wrong_state=_may_not(lambda: _("This customer has already been deleted.")),
+        ),
+        Action(
+            "transfer",
+            (NORMAL, LOST),
+            permission="customers.transfer_customer",
+            permission_message=_may_not(lambda: _("You may not transfer customers.")),
+            wrong_state=lambda customer: (
+                _("Deleted customers cannot be transferred: %(names)s") % {"names": customer.name}
+            ),
+        ),
+        # Contacts, interaction records and opportunities are kept while the customer is not deleted.
+        Action(
+            "add_records",
+            (NORMAL, LOST),
+            wrong_state=_may_not(lambda: _("This customer has been deleted; its records can no longer be changed.")),
+        ),
+        Action(
+            "open_service_request",
+            (NORMAL,),
+            permission="service.add_servicerequest",
+            permission_message=_may_not(lambda: _("You may not create service requests.")),
+            wrong_state=lambda customer: (
+                _("Service requests can only be created for customers in status normal; %(name)s is %(status)s.")
+                % {"name": customer.name, "status": customer.get_status_display()}
+            ),
+        ),
+    ],
+)
+
+
+def can(user, customer, action):
+    """Whether ``user`` may take ``action`` on ``customer`` now, with the reason if not."""
+    return WORKFLOW.can(user, customer, action)
+
+
 def _lock_customer(customer):
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    return WORKFLOW.lock(customer)
 
 
 def _check_editable(locked):
-    if locked.status != Customer.Status.NORMAL:
-        raise ValidationError(
-            _("Only customers in status normal can be changed; this one is %(status)s.")
-            % {"status": locked.get_status_display()}
-        )
+    """The customer is in status normal (the state rule of "edit", for the system too)."""
+    if locked.status != NORMAL:
+        raise ValidationError(_not_normal(locked))
 
 
 def _may_transfer(by):
@@ -224,7 +291,7 @@ def update_customer(customer, *, by, expected_version, require_complete=True, **
 def delete_customer(customer, *, by):
     """Soft delete: the customer keeps its records and history but leaves the lists."""
     locked = _lock_customer(customer)
-    if locked.status == Customer.Status.DELETED:
+    if locked.status == DELETED:
         raise ValidationError(_("This customer has already been deleted."))
     today = timezone.localdate()
     for record in ChurnRecord.objects.select_for_update().filter(customer=locked, status__in=ChurnRecord.OPEN_STATUSES):
@@ -289,8 +356,8 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
 
 
 def _check_customer_open(customer):
-    if customer.status == Customer.Status.DELETED:
-        raise ValidationError(_("This customer has been deleted; its records can no longer be changed."))
+    """Records of a customer change until it is deleted (the state rule of "add_records")."""
+    WORKFLOW.can(None, customer, "add_records").raise_if_refused()
 
 
 def _validate_contact(contact):

@@ -133,11 +133,15 @@ WORKFLOW = Workflow(
         Action(
             "edit",
             (Status.UNASSIGNED,),
+            permission="sales.change_opportunity",
+            permission_message=lambda opportunity: _("You may not edit opportunities."),
             wrong_state=_in_state(lambda: _("Only unassigned opportunities can be edited; this one is “%(status)s”.")),
         ),
         Action(
             "delete",
             (Status.UNASSIGNED,),
+            permission="sales.delete_opportunity",
+            permission_message=lambda opportunity: _("You may not delete opportunities."),
             wrong_state=_in_state(lambda: _("Only unassigned opportunities can be deleted; this one is “%(status)s”.")),
             guard=_creator_only,
         ),

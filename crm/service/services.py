@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from crm.accounts import scope
 from crm.core.concurrency import bump, lock_row, save_versioned
+from crm.core.transitions import Action, Workflow, check_guard
 from crm.customers.models import Customer
 from crm.dictionary.models import DictType
 
@@ -144,33 +145,44 @@ def check_feedback(service_request, by):
         )
 
 
-def _allowed(check, *args):
-    try:
-        check(*args)
-    except ValidationError:
-        return False
-    return True
+def _check_assign_from_shown_version(service_request, by):
+    """The assign form carries the version the page shows."""
+    check_assign(service_request, by, service_request.version)
+
+
+# The request's actions, for ``can(user, request, action)`` (pages, templates, the API): each
+# one's guard is its ``check_*``, so the answer and the reason are the transition's own.
+WORKFLOW = Workflow(
+    ServiceRequest,
+    [
+        Action("edit", guard=check_guard(check_edit)),
+        Action("delete", guard=check_guard(check_delete)),
+        Action("assign", guard=check_guard(_check_assign_from_shown_version)),
+        Action("handle", guard=check_guard(check_handle)),
+        Action("feedback", guard=check_guard(check_feedback)),
+    ],
+)
 
 
 def may_edit(service_request, user):
-    return _allowed(check_edit, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "edit"))
 
 
 def may_delete(service_request, user):
-    return _allowed(check_delete, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "delete"))
 
 
 def may_assign(service_request, user):
     """Whether the assign form is offered (it carries the version the page shows)."""
-    return _allowed(check_assign, service_request, user, service_request.version)
+    return bool(WORKFLOW.can(user, service_request, "assign"))
 
 
 def may_handle(service_request, user):
-    return _allowed(check_handle, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "handle"))
 
 
 def may_give_feedback(service_request, user):
-    return _allowed(check_feedback, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "feedback"))
 
 
 def feedback_filter(user):
