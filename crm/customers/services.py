@@ -486,63 +486,68 @@ def open_churn_warnings(*, today=None, months=None):
     return opened
 
 
-def _lock_open_record(record):
-    locked = ChurnRecord.objects.select_for_update().select_related("customer").get(pk=record.pk)
-    if not locked.is_open:
-        raise ValidationError(
-            _("This churn record is already %(status)s; no further measures can be taken.")
-            % {"status": locked.get_status_display()}
-        )
-    return locked
+def _churn_closed(record):
+    return _("This churn record is already %(status)s; no further measures can be taken.") % {
+        "status": record.get_status_display()
+    }
+
+
+def _churn_manager_only(record, user):
+    """Only the customer's manager takes churn measures (R-LOST-2, R-LOST-3)."""
+    if user is None or record.customer.owner_id != user.pk:
+        return _("Only the customer's manager (%(manager)s) can take measures on this churn warning.") % {
+            "manager": record.customer.owner or _("none")
+        }
+    return None
+
+
+def _churn_action(name, target, fields=()):
+    return Action(
+        name, ChurnRecord.OPEN_STATUSES, target, wrong_state=_churn_closed, guard=_churn_manager_only, fields=fields
+    )
+
+
+CHURN_WORKFLOW = Workflow(
+    ChurnRecord,
+    [
+        _churn_action("postpone", ChurnRecord.Status.POSTPONED),
+        _churn_action("confirm", ChurnRecord.Status.LOST, ("lost_date", "reason", "reason_category", "confirmed_by")),
+    ],
+)
 
 
 def may_act_on_churn(record, user):
-    """Only the customer's manager takes churn measures (R-LOST-2, R-LOST-3)."""
-    return user is not None and record.customer.owner_id == user.pk
+    """Whether ``user`` may take measures on ``record`` now (it is open, the customer is theirs)."""
+    return bool(CHURN_WORKFLOW.can(user, record, "postpone"))
 
 
-def _check_churn_actor(record, by):
-    if not may_act_on_churn(record, by):
-        raise ValidationError(
-            _("Only the customer's manager (%(manager)s) can take measures on this churn warning.")
-            % {"manager": record.customer.owner or _("none")}
-        )
-
-
-@transaction.atomic
 def postpone_churn(record, *, measure, by, date=None):
     """Append a postponement measure (暂缓措施); the record becomes postponed."""
-    locked = _lock_open_record(record)
-    _check_churn_actor(locked, by)
-    measure = (measure or "").strip()
-    if not measure:
-        raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
-    ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=measure, created_by=by)
-    locked.status = ChurnRecord.Status.POSTPONED
-    bump(locked, ["status"])
-    return locked
+
+    def change(locked):
+        text = (measure or "").strip()
+        if not text:
+            raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
+        ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=text, created_by=by)
+
+    return CHURN_WORKFLOW.perform("postpone", record, by=by, change=change)
 
 
-@transaction.atomic
 def confirm_churn(record, *, reason, by, reason_category=None, date=None):
     """Confirm the loss (确认流失): the record and the customer become lost, with the date."""
-    locked = _lock_open_record(record)
-    _check_churn_actor(locked, by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason the customer was lost.")})
-    today = date or timezone.localdate()
-    customer = _lock_customer(locked.customer)
-    locked.status = ChurnRecord.Status.LOST
-    locked.lost_date = today
-    locked.reason = reason
-    locked.reason_category = reason_category
-    locked.confirmed_by = by
-    bump(locked, ["status", "lost_date", "reason", "reason_category", "confirmed_by"])
-    if customer.status == Customer.Status.NORMAL:
-        customer.status = Customer.Status.LOST
-        bump(customer, ["status"])
-    return locked
+
+    def change(locked):
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError({"reason": _("Give the reason the customer was lost.")})
+        customer = _lock_customer(locked.customer)
+        locked.lost_date = date or timezone.localdate()
+        locked.reason, locked.reason_category, locked.confirmed_by = text, reason_category, by
+        if customer.status == NORMAL:
+            customer.status = LOST
+            bump(customer, ["status"])
+
+    return CHURN_WORKFLOW.perform("confirm", record, by=by, change=change)
 
 
 @transaction.atomic
