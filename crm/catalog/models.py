@@ -215,3 +215,11 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_applied(self):
+        return self.status == self.Status.APPLIED
+
+    @property
+    def is_rejected(self):
+        return self.status == self.Status.REJECTED

@@ -105,6 +105,14 @@ class Customer(OwnedModel):
         return self.name
 
     @property
+    def is_deleted(self):
+        return self.status == self.Status.DELETED
+
+    @property
+    def is_lost(self):
+        return self.status == self.Status.LOST
+
+    @property
     def is_editable(self):
         return self.status == self.Status.NORMAL
 

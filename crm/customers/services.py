@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.accounts.scope import assignable_users, is_assignable
-from crm.core.concurrency import save_versioned
+from crm.core.concurrency import bump, save_versioned
+from crm.core.transitions import Action, Workflow
 
 from .models import Activity, ChurnMeasure, ChurnRecord, Contact, Customer, CustomerNumberCounter
 from .order_facts import with_last_order_date
@@ -183,16 +184,82 @@ def create_customer(*, by, require_complete=True, **fields):
     return customer
 
 
+# The customer's states (normal, lost, deleted) and what can be done in each. Pages, templates
+# (``{% can customer "edit" %}``), the API and the functions below ask the same workflow.
+
+NORMAL, LOST, DELETED = Customer.Status.NORMAL, Customer.Status.LOST, Customer.Status.DELETED
+
+
+def _not_normal(customer):
+    return _("Only customers in status normal can be changed; this one is %(status)s.") % {
+        "status": customer.get_status_display()
+    }
+
+
+def _may_not(message):
+    return lambda customer: message()
+
+
+WORKFLOW = Workflow(
+    Customer,
+    [
+        Action(
+            "edit",
+            (NORMAL,),
+            permission="customers.change_customer",
+            permission_message=_may_not(lambda: _("You may not edit customers.")),
+            wrong_state=_not_normal,
+        ),
+        Action(
+            "delete",
+            (NORMAL, LOST),
+            DELETED,
+            permission="customers.delete_customer",
+            permission_message=_may_not(lambda: _("You may not delete customers.")),
+            wrong_state=_may_not(lambda: _("This customer has already been deleted.")),
+        ),
+        Action(
+            "transfer",
+            (NORMAL, LOST),
+            permission="customers.transfer_customer",
+            permission_message=_may_not(lambda: _("You may not transfer customers.")),
+            wrong_state=lambda customer: (
+                _("Deleted customers cannot be transferred: %(names)s") % {"names": customer.name}
+            ),
+        ),
+        # Contacts, interaction records and opportunities are kept while the customer is not deleted.
+        Action(
+            "add_records",
+            (NORMAL, LOST),
+            wrong_state=_may_not(lambda: _("This customer has been deleted; its records can no longer be changed.")),
+        ),
+        Action(
+            "open_service_request",
+            (NORMAL,),
+            permission="service.add_servicerequest",
+            permission_message=_may_not(lambda: _("You may not create service requests.")),
+            wrong_state=lambda customer: (
+                _("Service requests can only be created for customers in status normal; %(name)s is %(status)s.")
+                % {"name": customer.name, "status": customer.get_status_display()}
+            ),
+        ),
+    ],
+)
+
+
+def can(user, customer, action):
+    """Whether ``user`` may take ``action`` on ``customer`` now, with the reason if not."""
+    return WORKFLOW.can(user, customer, action)
+
+
 def _lock_customer(customer):
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    return WORKFLOW.lock(customer)
 
 
 def _check_editable(locked):
-    if locked.status != Customer.Status.NORMAL:
-        raise ValidationError(
-            _("Only customers in status normal can be changed; this one is %(status)s.")
-            % {"status": locked.get_status_display()}
-        )
+    """The customer is in status normal (the state rule of "edit", for the system too)."""
+    if locked.status != NORMAL:
+        raise ValidationError(_not_normal(locked))
 
 
 def _may_transfer(by):
@@ -224,16 +291,14 @@ def update_customer(customer, *, by, expected_version, require_complete=True, **
 def delete_customer(customer, *, by):
     """Soft delete: the customer keeps its records and history but leaves the lists."""
     locked = _lock_customer(customer)
-    if locked.status == Customer.Status.DELETED:
+    if locked.status == DELETED:
         raise ValidationError(_("This customer has already been deleted."))
     today = timezone.localdate()
     for record in ChurnRecord.objects.select_for_update().filter(customer=locked, status__in=ChurnRecord.OPEN_STATUSES):
         record.status, record.closed_date = ChurnRecord.Status.CLOSED, today
-        record.version += 1
-        record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+        bump(record, ["status", "closed_date"])
     locked.status = Customer.Status.DELETED
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
+    bump(locked, ["status"])
     customer.status, customer.version = locked.status, locked.version
     return customer
 
@@ -242,8 +307,7 @@ def _move_contacts(customer, *, from_id, to):
     """Contacts maintained by the previous manager follow the customer to the new one."""
     for contact in Contact.objects.select_for_update().filter(customer=customer, owner_id=from_id):
         contact.owner = to
-        contact.version += 1
-        contact.save(update_fields=["owner", "version", "updated_at"])
+        bump(contact, ["owner"])
 
 
 @transaction.atomic
@@ -278,8 +342,7 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
             continue
         old_owner_id = customer.owner_id
         customer.owner = to
-        customer.version += 1
-        customer.save(update_fields=["owner", "version", "updated_at"])
+        bump(customer, ["owner"])
         if with_contacts:
             _move_contacts(customer, from_id=old_owner_id, to=to)
         moved.append(customer)
@@ -293,8 +356,8 @@ def transfer_customers(*, customers, to, by, with_contacts=False):
 
 
 def _check_customer_open(customer):
-    if customer.status == Customer.Status.DELETED:
-        raise ValidationError(_("This customer has been deleted; its records can no longer be changed."))
+    """Records of a customer change until it is deleted (the state rule of "add_records")."""
+    WORKFLOW.can(None, customer, "add_records").raise_if_refused()
 
 
 def _validate_contact(contact):
@@ -412,68 +475,68 @@ def open_churn_warnings(*, today=None, months=None):
     return opened
 
 
-def _lock_open_record(record):
-    locked = ChurnRecord.objects.select_for_update().select_related("customer").get(pk=record.pk)
-    if not locked.is_open:
-        raise ValidationError(
-            _("This churn record is already %(status)s; no further measures can be taken.")
-            % {"status": locked.get_status_display()}
-        )
-    return locked
+def _churn_closed(record):
+    return _("This churn record is already %(status)s; no further measures can be taken.") % {
+        "status": record.get_status_display()
+    }
+
+
+def _churn_manager_only(record, user):
+    """Only the customer's manager takes churn measures (R-LOST-2, R-LOST-3)."""
+    if user is None or record.customer.owner_id != user.pk:
+        return _("Only the customer's manager (%(manager)s) can take measures on this churn warning.") % {
+            "manager": record.customer.owner or _("none")
+        }
+    return None
+
+
+def _churn_action(name, target, fields=()):
+    return Action(
+        name, ChurnRecord.OPEN_STATUSES, target, wrong_state=_churn_closed, guard=_churn_manager_only, fields=fields
+    )
+
+
+CHURN_WORKFLOW = Workflow(
+    ChurnRecord,
+    [
+        _churn_action("postpone", ChurnRecord.Status.POSTPONED),
+        _churn_action("confirm", ChurnRecord.Status.LOST, ("lost_date", "reason", "reason_category", "confirmed_by")),
+    ],
+)
 
 
 def may_act_on_churn(record, user):
-    """Only the customer's manager takes churn measures (R-LOST-2, R-LOST-3)."""
-    return user is not None and record.customer.owner_id == user.pk
+    """Whether ``user`` may take measures on ``record`` now (it is open, the customer is theirs)."""
+    return bool(CHURN_WORKFLOW.can(user, record, "postpone"))
 
 
-def _check_churn_actor(record, by):
-    if not may_act_on_churn(record, by):
-        raise ValidationError(
-            _("Only the customer's manager (%(manager)s) can take measures on this churn warning.")
-            % {"manager": record.customer.owner or _("none")}
-        )
-
-
-@transaction.atomic
 def postpone_churn(record, *, measure, by, date=None):
     """Append a postponement measure (暂缓措施); the record becomes postponed."""
-    locked = _lock_open_record(record)
-    _check_churn_actor(locked, by)
-    measure = (measure or "").strip()
-    if not measure:
-        raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
-    ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=measure, created_by=by)
-    locked.status = ChurnRecord.Status.POSTPONED
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
-    return locked
+
+    def change(locked):
+        text = (measure or "").strip()
+        if not text:
+            raise ValidationError({"measure": _("Describe the measure taken to keep this customer.")})
+        ChurnMeasure.objects.create(churn_record=locked, date=date or timezone.localdate(), text=text, created_by=by)
+
+    return CHURN_WORKFLOW.perform("postpone", record, by=by, change=change)
 
 
-@transaction.atomic
 def confirm_churn(record, *, reason, by, reason_category=None, date=None):
     """Confirm the loss (确认流失): the record and the customer become lost, with the date."""
-    locked = _lock_open_record(record)
-    _check_churn_actor(locked, by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason the customer was lost.")})
-    today = date or timezone.localdate()
-    customer = _lock_customer(locked.customer)
-    locked.status = ChurnRecord.Status.LOST
-    locked.lost_date = today
-    locked.reason = reason
-    locked.reason_category = reason_category
-    locked.confirmed_by = by
-    locked.version += 1
-    locked.save(
-        update_fields=["status", "lost_date", "reason", "reason_category", "confirmed_by", "version", "updated_at"]
-    )
-    if customer.status == Customer.Status.NORMAL:
-        customer.status = Customer.Status.LOST
-        customer.version += 1
-        customer.save(update_fields=["status", "version", "updated_at"])
-    return locked
+
+    def change(locked):
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError({"reason": _("Give the reason the customer was lost.")})
+        customer = _lock_customer(locked.customer)
+        locked.lost_date = date or timezone.localdate()
+        locked.reason, locked.reason_category, locked.confirmed_by = text, reason_category, by
+        if customer.status == NORMAL:
+            customer.status = LOST
+            bump(customer, ["status"])
+
+    return CHURN_WORKFLOW.perform("confirm", record, by=by, change=change)
 
 
 def close_churn_for_new_orders(sender, *, customer_ids, **kwargs):
@@ -497,6 +560,5 @@ def close_churn_for_new_order(customer, *, date=None):
         return None
     record.status = ChurnRecord.Status.CLOSED
     record.closed_date = date or timezone.localdate()
-    record.version += 1
-    record.save(update_fields=["status", "closed_date", "version", "updated_at"])
+    bump(record, ["status", "closed_date"])
     return record

@@ -124,12 +124,9 @@ class CustomerEditView(CustomerFormMixin, CrmEditView):
 
     def get(self, request, *args, **kwargs):
         # Only customers in status normal are edited (R-CUST-2): a lost or deleted one has no form.
-        if not self.object.is_editable:
-            messages.error(
-                request,
-                _("Only customers in status normal can be changed; this one is %(status)s.")
-                % {"status": self.object.get_status_display()},
-            )
+        decision = services.can(request.user, self.object, "edit")
+        if not decision:
+            messages.error(request, decision.reason)
             return HttpResponseRedirect(detail_url(self.object))
         return super().get(request, *args, **kwargs)
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from crm.accounts.models import Department
 from crm.accounts.scope import departments_visible_to, users_visible_to
-from crm.core.concurrency import StaleEditError
+from crm.core.concurrency import StaleEditError, bump
 
 from .models import MONEY, SalesTarget
 from .periods import FIRST_YEAR, LAST_YEAR
@@ -266,6 +266,5 @@ def set_targets(*, subject, year, amounts, by, expected_fingerprint=None):
             SalesTarget.objects.create(**_subject_filter(subject), month=datetime.date(year, month, 1), amount=amount)
         elif target.amount != amount:
             target.amount = amount
-            target.version += 1
-            target.save(update_fields=["amount", "version", "updated_at"])
+            bump(target, ["amount"])
     return subject_targets(subject=subject, year=year)

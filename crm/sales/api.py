@@ -147,6 +147,17 @@ class OpportunityAssignSerializer(Serializer):
     )
 
 
+class OpportunityReassignSerializer(Serializer):
+    to = OfferedUserField(
+        services.assignable_users,
+        help_text="The new assignee: an active user in your scope who may develop opportunities.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The opportunity's version you saw; a reassignment from a stale version is refused.",
+    )
+
+
 class OpportunitySucceedSerializer(Serializer):
     # Checked by the customer module when the contact is created; a plain string keeps the
     # schema free of a second name for the contact's gender choices.
@@ -237,6 +248,23 @@ class OpportunityViewSet(ServiceModelViewSet):
         serializer = OpportunityAssignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         opportunity = services.assign_opportunity(opportunity, to=serializer.validated_data["to"], by=request.user)
+        return self._detail(opportunity)
+
+    @extend_schema(
+        request=OpportunityReassignSerializer,
+        responses=OpportunitySerializer,
+        description="Hand a developing opportunity to another account manager (a supervisor's action; "
+        "the previous assignee stays in the operation log). Refused (400) unless it is developing.",
+    )
+    @action(detail=True, methods=["post"], required_permissions=[VIEW, "sales.assign_opportunity"])
+    def reassign(self, request, pk=None):
+        opportunity = self.get_object()
+        serializer = OpportunityReassignSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        opportunity = services.reassign_opportunity(
+            opportunity, to=data["to"], by=request.user, expected_version=data.get("version")
+        )
         return self._detail(opportunity)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})

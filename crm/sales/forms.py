@@ -114,6 +114,16 @@ class AssignForm(CrmForm):
         self.fields["to"].empty_label = _("Choose an account manager")
 
 
+class ReassignForm(VersionedFormMixin, AssignForm):
+    """Hand a developing opportunity to another account manager, from the version shown."""
+
+    def __init__(self, *args, opportunity, **kwargs):
+        self.instance = opportunity
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = self.fields["to"].queryset.exclude(pk=opportunity.owner_id)
+        self.fields["to"].label = _("New account manager")
+
+
 class PlanItemForm(CrmModelForm):
     class Meta:
         model = PlanItem

@@ -173,6 +173,14 @@ class Opportunity(OwnedModel):
         return self.status == self.Status.DEVELOPING
 
     @property
+    def is_succeeded(self):
+        return self.status == self.Status.SUCCEEDED
+
+    @property
+    def is_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
 

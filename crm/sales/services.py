@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.accounts import scope
 from crm.core.concurrency import save_versioned
+from crm.core.transitions import Action, Workflow
 from crm.customers import services as customer_services
 from crm.customers.models import Contact, Customer
 
@@ -72,18 +74,113 @@ def _status_label(opportunity):
     return opportunity.get_status_display()
 
 
+# The opportunity's states and actions ------------------------------------------------------------
+#
+# Every page, template (``{% can %}``), API action and service below asks the workflow whether
+# an action is allowed and gets the same reason when it is not.
+
+DEVELOP = "sales.develop_opportunity"
+ASSIGN = "sales.assign_opportunity"
+
+
+def _in_state(message):
+    return lambda opportunity: message() % {"status": _status_label(opportunity)}
+
+
+def _not_assignable(opportunity):
+    if opportunity.owner_id:
+        return _("This opportunity has already been assigned to %(name)s.") % {"name": opportunity.owner.display_name}
+    return _("Only unassigned opportunities can be assigned; this one is “%(status)s”.") % {
+        "status": _status_label(opportunity)
+    }
+
+
+def _not_developing(opportunity):
+    if opportunity.status == Status.UNASSIGNED:
+        return _("This opportunity has not been assigned yet; it cannot be developed.")
+    return _("This opportunity is closed (“%(status)s”); its plan and history are read-only.") % {
+        "status": _status_label(opportunity)
+    }
+
+
+def _assignee_only(opportunity, user):
+    """Only the assignee develops the opportunity, and only while allowed to develop."""
+    if user is None or opportunity.owner_id != user.pk:
+        return _("Only the assignee (%(name)s) can develop this opportunity.") % {
+            "name": opportunity.owner.display_name
+        }
+    if not user.has_perm(DEVELOP):
+        return _("You may not develop opportunities.")
+    return None
+
+
+def _creator_only(opportunity, user):
+    if user is None or opportunity.created_by_id != user.pk:
+        return _("You are not the creator; you may not delete it.")
+    return None
+
+
+_ASSIGNMENT = ("owner", "assigned_by", "assigned_at")
+
+
+def _develop(name, target=None, fields=()):
+    return Action(name, (Status.DEVELOPING,), target, wrong_state=_not_developing, guard=_assignee_only, fields=fields)
+
+
+WORKFLOW = Workflow(
+    Opportunity,
+    [
+        Action(
+            "edit",
+            (Status.UNASSIGNED,),
+            permission="sales.change_opportunity",
+            permission_message=lambda opportunity: _("You may not edit opportunities."),
+            wrong_state=_in_state(lambda: _("Only unassigned opportunities can be edited; this one is “%(status)s”.")),
+        ),
+        Action(
+            "delete",
+            (Status.UNASSIGNED,),
+            permission="sales.delete_opportunity",
+            permission_message=lambda opportunity: _("You may not delete opportunities."),
+            wrong_state=_in_state(lambda: _("Only unassigned opportunities can be deleted; this one is “%(status)s”.")),
+            guard=_creator_only,
+        ),
+        Action(
+            "assign",
+            (Status.UNASSIGNED,),
+            Status.DEVELOPING,
+            permission=ASSIGN,
+            permission_message=lambda opportunity: _("You may not assign opportunities."),
+            wrong_state=_not_assignable,
+            fields=_ASSIGNMENT,
+        ),
+        Action(
+            "reassign",
+            (Status.DEVELOPING,),
+            permission=ASSIGN,
+            permission_message=lambda opportunity: _("You may not assign opportunities."),
+            wrong_state=_in_state(
+                lambda: _("Only developing opportunities can be reassigned; this one is “%(status)s”.")
+            ),
+            fields=_ASSIGNMENT,
+        ),
+        _develop("develop"),
+        _develop("succeed", Status.SUCCEEDED, ("customer", "closed_at")),
+        _develop("fail", Status.FAILED, ("closed_at", "close_reason")),
+        _develop("move_stage", fields=("stage", "probability")),
+    ],
+    missing_message=gettext_lazy("This opportunity no longer exists."),
+)
+
+
+def can(user, opportunity, action):
+    """Whether ``user`` may take ``action`` on ``opportunity`` now, with the reason if not."""
+    return WORKFLOW.can(user, opportunity, action)
+
+
 def _lock(opportunity):
     """The opportunity's row, locked for the rest of the transaction (never a cached copy)."""
-    try:
-        return Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-    except Opportunity.DoesNotExist:
-        raise ValidationError(_("This opportunity no longer exists.")) from None
-
-
-def _bump(locked, fields):
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
-    return locked
+    return WORKFLOW.lock(opportunity)
 
 
 # Opportunities (R-OPP-1 … R-OPP-3) -------------------------------------------------------------
@@ -128,12 +225,7 @@ def create_opportunity(*, by, products=None, **fields):
 @transaction.atomic
 def update_opportunity(opportunity, *, by, expected_version, products=None, **fields):
     """Edit an opportunity while it is unassigned (R-OPP-2); refused if someone saved it since."""
-    locked = _lock(opportunity)
-    if locked.status != Status.UNASSIGNED:
-        raise ValidationError(
-            _("Only unassigned opportunities can be edited; this one is “%(status)s”.")
-            % {"status": _status_label(locked)}
-        )
+    WORKFLOW.can(by, _lock(opportunity), "edit").raise_if_refused()
     _set_fields(opportunity, fields, OPPORTUNITY_FIELDS)
     _validate_opportunity(opportunity, by)
     save_versioned(opportunity, expected_version=expected_version)
@@ -145,20 +237,11 @@ def update_opportunity(opportunity, *, by, expected_version, products=None, **fi
 def delete_opportunity(opportunity, *, by):
     """Delete an unassigned opportunity; only its creator may (R-OPP-3)."""
     locked = _lock(opportunity)
-    if locked.status != Status.UNASSIGNED:
-        raise ValidationError(
-            _("Only unassigned opportunities can be deleted; this one is “%(status)s”.")
-            % {"status": _status_label(locked)}
-        )
-    if by is None or locked.created_by_id != by.pk:
-        raise ValidationError(_("You are not the creator; you may not delete it."), code="not_creator")
+    WORKFLOW.can(by, locked, "delete").raise_if_refused()
     locked.delete()
 
 
 # Assignment (R-OPP-4) -----------------------------------------------------------------------------
-
-
-DEVELOP = "sales.develop_opportunity"
 
 
 def assignable_users(by):
@@ -187,30 +270,34 @@ def _check_assignee(to, by):
         )
 
 
-@transaction.atomic
+def _assign_to(to, by):
+    def change(locked):
+        _check_assignee(to, by)
+        locked.owner, locked.assigned_by, locked.assigned_at = to, by, timezone.now()
+
+    return change
+
+
 def assign_opportunity(opportunity, *, to, by):
     """Assign an unassigned opportunity to one account manager; it becomes developing.
 
     The row lock and the status check make the second of two concurrent assignments fail.
     """
-    if by is None or not by.has_perm("sales.assign_opportunity"):
-        raise ValidationError(_("You may not assign opportunities."))
-    locked = _lock(opportunity)
-    if locked.status != Status.UNASSIGNED:
-        if locked.owner_id:
-            raise ValidationError(
-                _("This opportunity has already been assigned to %(name)s.") % {"name": locked.owner.display_name}
-            )
-        raise ValidationError(
-            _("Only unassigned opportunities can be assigned; this one is “%(status)s”.")
-            % {"status": _status_label(locked)}
-        )
-    _check_assignee(to, by)
-    locked.owner = to
-    locked.assigned_by = by
-    locked.assigned_at = timezone.now()
-    locked.status = Status.DEVELOPING
-    return _bump(locked, ["owner", "assigned_by", "assigned_at", "status"])
+    return WORKFLOW.perform("assign", opportunity, by=by, change=_assign_to(to, by))
+
+
+def reassign_opportunity(opportunity, *, to, by, expected_version=None):
+    """A supervisor hands a developing opportunity to another account manager (the assignee
+    left or was disabled). It stays developing with its plan; the operation log keeps who had
+    it. With ``expected_version`` a reassignment made from a stale page is refused.
+    """
+
+    def change(locked):
+        if to is not None and to.pk == locked.owner_id:
+            raise ValidationError({"to": _("%(name)s is already the assignee.") % {"name": to.display_name}})
+        _assign_to(to, by)(locked)
+
+    return WORKFLOW.perform("reassign", opportunity, by=by, change=change, expected_version=expected_version)
 
 
 # Development (R-OPP-5 … R-OPP-8) ------------------------------------------------------------------
@@ -218,30 +305,13 @@ def assign_opportunity(opportunity, *, to, by):
 
 def may_develop(opportunity, user):
     """Only the assignee makes and executes the plan, moves the stage and ends the development."""
-    return (
-        user is not None
-        and opportunity.owner_id == user.pk
-        and opportunity.status == Status.DEVELOPING
-        and user.has_perm(DEVELOP)
-    )
+    return bool(can(user, opportunity, "develop"))
 
 
 def _lock_developing(opportunity, by):
     """Lock the opportunity; refuse unless it is developing and ``by`` is its assignee."""
     locked = _lock(opportunity)
-    if locked.status != Status.DEVELOPING:
-        if locked.status == Status.UNASSIGNED:
-            raise ValidationError(_("This opportunity has not been assigned yet; it cannot be developed."))
-        raise ValidationError(
-            _("This opportunity is closed (“%(status)s”); its plan and history are read-only.")
-            % {"status": _status_label(locked)}
-        )
-    if by is None or locked.owner_id != by.pk:
-        raise ValidationError(
-            _("Only the assignee (%(name)s) can develop this opportunity.") % {"name": locked.owner.display_name}
-        )
-    if not by.has_perm(DEVELOP):
-        raise ValidationError(_("You may not develop opportunities."))
+    WORKFLOW.can(by, locked, "develop").raise_if_refused()
     return locked
 
 
@@ -345,7 +415,6 @@ def contact_field_required(name):
     return not Contact._meta.get_field(name).blank
 
 
-@transaction.atomic
 def succeed_opportunity(opportunity, *, by, contact_gender="", contact_position="", contact_phone=""):
     """Development succeeded (R-OPP-7): the opportunity closes as succeeded, linked to its customer.
 
@@ -353,56 +422,58 @@ def succeed_opportunity(opportunity, *, by, contact_gender="", contact_position=
     contact and phone as its first contact and the assignee as its manager. The contact's
     gender and position, which an opportunity does not record, come from the caller.
     """
-    locked = _lock_developing(opportunity, by)
-    if locked.customer_id is None:
-        locked.customer = _customer_from(
-            locked,
-            by=by,
-            contact_gender=contact_gender,
-            contact_position=contact_position,
-            contact_phone=contact_phone,
-        )
-    locked.status = Status.SUCCEEDED
-    locked.closed_at = timezone.now()
-    return _bump(locked, ["customer", "status", "closed_at"])
+
+    def change(locked):
+        if locked.customer_id is None:
+            locked.customer = _customer_from(
+                locked,
+                by=by,
+                contact_gender=contact_gender,
+                contact_position=contact_position,
+                contact_phone=contact_phone,
+            )
+        locked.closed_at = timezone.now()
+
+    return WORKFLOW.perform("succeed", opportunity, by=by, change=change)
 
 
-@transaction.atomic
 def fail_opportunity(opportunity, *, by, reason=""):
     """Development failed / stopped (R-OPP-8); the plan and history stay readable."""
-    locked = _lock_developing(opportunity, by)
-    locked.status = Status.FAILED
-    locked.closed_at = timezone.now()
-    locked.close_reason = (reason or "").strip()
-    return _bump(locked, ["status", "closed_at", "close_reason"])
+
+    def change(locked):
+        locked.closed_at = timezone.now()
+        locked.close_reason = (reason or "").strip()
+
+    return WORKFLOW.perform("fail", opportunity, by=by, change=change)
 
 
 # Pipeline (R-OPP-9) -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def move_stage(opportunity, *, by, stage, note=""):
     """Move a developing opportunity to another active stage; the move is kept as history.
 
     The success probability becomes the stage's win rate (the assignee's estimate until then).
     """
-    locked = _lock_developing(opportunity, by)
-    if stage is None:
-        raise ValidationError({"stage": _("Choose the stage to move to.")})
-    stage = PipelineStage.objects.filter(pk=stage.pk).first()
-    if stage is None or not stage.is_active:
-        raise ValidationError({"stage": _("This stage is no longer in use; choose an active stage.")})
-    if stage.pk == locked.stage_id:
-        raise ValidationError({"stage": _("The opportunity is already in this stage.")})
-    note = (note or "").strip()
-    if len(note) > StageChange._meta.get_field("note").max_length:
-        raise ValidationError({"note": _("Keep the note under 500 characters.")})
-    StageChange.objects.create(
-        opportunity=locked, from_stage_id=locked.stage_id, to_stage=stage, note=note, changed_by=by
-    )
-    locked.stage = stage
-    locked.probability = stage.win_rate
-    return _bump(locked, ["stage", "probability"])
+
+    def change(locked):
+        to_stage = PipelineStage.objects.filter(pk=stage.pk).first() if stage is not None else None
+        if stage is None:
+            raise ValidationError({"stage": _("Choose the stage to move to.")})
+        if to_stage is None or not to_stage.is_active:
+            raise ValidationError({"stage": _("This stage is no longer in use; choose an active stage.")})
+        if to_stage.pk == locked.stage_id:
+            raise ValidationError({"stage": _("The opportunity is already in this stage.")})
+        text = (note or "").strip()
+        if len(text) > StageChange._meta.get_field("note").max_length:
+            raise ValidationError({"note": _("Keep the note under 500 characters.")})
+        StageChange.objects.create(
+            opportunity=locked, from_stage_id=locked.stage_id, to_stage=to_stage, note=text, changed_by=by
+        )
+        locked.stage = to_stage
+        locked.probability = to_stage.win_rate
+
+    return WORKFLOW.perform("move_stage", opportunity, by=by, change=change)
 
 
 @transaction.atomic

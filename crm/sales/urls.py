@@ -11,6 +11,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/edit/", views.OpportunityEditView.as_view(), name="opportunity-edit"),
     path("opportunities/<int:pk>/delete/", views.OpportunityDeleteView.as_view(), name="opportunity-delete"),
     path("opportunities/<int:pk>/assign/", views.AssignView.as_view(), name="opportunity-assign"),
+    path("opportunities/<int:pk>/reassign/", views.ReassignView.as_view(), name="opportunity-reassign"),
     path("opportunities/<int:pk>/succeed/", views.SucceedView.as_view(), name="opportunity-succeed"),
     path("opportunities/<int:pk>/fail/", views.FailView.as_view(), name="opportunity-fail"),
     path("opportunities/<int:pk>/stage/", views.StageMoveView.as_view(), name="opportunity-stage"),

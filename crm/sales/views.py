@@ -27,6 +27,7 @@ from .forms import (
     PipelineStageForm,
     PlanItemEditForm,
     PlanItemForm,
+    ReassignForm,
     ResultForm,
     StageMoveForm,
     SucceedForm,
@@ -199,11 +200,7 @@ class OpportunityEditView(OpportunityFormMixin, CrmEditView):
         return _("Edit opportunity %(name)s") % {"name": self.object.customer_name}
 
     def get_context_data(self, **kwargs):
-        blocked = None
-        if not self.object.is_unassigned:
-            blocked = _("Only unassigned opportunities can be edited; this one is “%(status)s”.") % {
-                "status": self.object.get_status_display()
-            }
+        blocked = services.can(self.request.user, self.object, "edit").reason or None
         return super().get_context_data(object=self.object, blocked=blocked, **kwargs)
 
     def get_cancel_url(self):
@@ -287,10 +284,6 @@ class OpportunityDetailView(CrmDetailView):
         )
         context.update(
             may_develop=may_develop,
-            may_assign=opportunity.is_unassigned and user.has_perm("sales.assign_opportunity"),
-            may_delete=opportunity.is_unassigned
-            and opportunity.created_by_id == user.pk
-            and user.has_perm("sales.delete_opportunity"),
             plan_form=PlanItemForm(initial={"date": timezone.localdate()}) if may_develop else None,
             stage_form=StageMoveForm(opportunity=opportunity) if may_develop else None,
             customer_visible=customer_visible,
@@ -338,9 +331,13 @@ class OpportunityActionView(CrmFormView):
         """Fetch the records the action is about, through the user's scope (404 outside it)."""
         self.opportunity = selectors.opportunity_for(self.request.user, kwargs["pk"])
 
+    action = None  # the workflow action the form takes (see services.WORKFLOW)
+
     def blocked(self):
         """Why the action cannot be taken now (shown instead of the form), or None."""
-        return None
+        if self.action is None:
+            return None
+        return services.can(self.request.user, self.opportunity, self.action).reason or None
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -358,20 +355,7 @@ class DevelopActionView(OpportunityActionView):
     """Actions only the assignee takes while the opportunity is developing."""
 
     permission_required = "sales.develop_opportunity"
-
-    def blocked(self):
-        opportunity, user = self.opportunity, self.request.user
-        if opportunity.is_unassigned:
-            return _("This opportunity has not been assigned yet; it cannot be developed.")
-        if opportunity.is_closed:
-            return _("This opportunity is closed (“%(status)s”); its plan and history are read-only.") % {
-                "status": opportunity.get_status_display()
-            }
-        if opportunity.owner_id != user.pk:
-            return _("Only the assignee (%(name)s) can develop this opportunity.") % {
-                "name": opportunity.owner.display_name
-            }
-        return None
+    action = "develop"
 
 
 class AssignView(OpportunityActionView):
@@ -386,16 +370,7 @@ class AssignView(OpportunityActionView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def blocked(self):
-        if not self.opportunity.is_unassigned:
-            if self.opportunity.owner_id:
-                return _("This opportunity has already been assigned to %(name)s.") % {
-                    "name": self.opportunity.owner.display_name
-                }
-            return _("Only unassigned opportunities can be assigned; this one is “%(status)s”.") % {
-                "status": self.opportunity.get_status_display()
-            }
-        return None
+    action = "assign"
 
     def perform(self, form):
         return services.assign_opportunity(self.opportunity, to=form.cleaned_data["to"], by=self.request.user)
@@ -407,9 +382,34 @@ class AssignView(OpportunityActionView):
         return reverse("sales:unassigned")
 
 
+class ReassignView(OpportunityActionView):
+    """A supervisor hands a developing opportunity to another account manager."""
+
+    permission_required = "sales.assign_opportunity"
+    form_class = ReassignForm
+    submit_label = gettext_lazy("Reassign")
+    action = "reassign"
+
+    def get_title(self):
+        return _("Reassign opportunity %(name)s") % {"name": self.opportunity.customer_name}
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user, "opportunity": self.opportunity}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.reassign_opportunity(
+            self.opportunity, to=data["to"], by=self.request.user, expected_version=data.get("version")
+        )
+
+    def get_success_message(self, result):
+        return _("Reassigned to %(name)s.") % {"name": result.owner.display_name}
+
+
 class SucceedView(DevelopActionView):
     form_class = SucceedForm
     template_name = "sales/succeed.html"
+    action = "succeed"
     submit_label = gettext_lazy("Development succeeded")
 
     def get_title(self):
@@ -433,6 +433,7 @@ class FailView(DevelopActionView):
     form_class = FailForm
     submit_label = gettext_lazy("Development failed")
     success_message = gettext_lazy("The opportunity is closed as failed.")
+    action = "fail"
     danger = True
 
     def get_title(self):
@@ -445,6 +446,7 @@ class FailView(DevelopActionView):
 class StageMoveView(DevelopActionView):
     form_class = StageMoveForm
     submit_label = gettext_lazy("Move")
+    action = "move_stage"
 
     def get_title(self):
         return _("Move %(name)s to another stage") % {"name": self.opportunity.customer_name}

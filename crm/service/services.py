@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.accounts import scope
-from crm.core.concurrency import save_versioned
+from crm.core.concurrency import bump, lock_row, save_versioned
+from crm.core.transitions import Action, Workflow, check_guard
 from crm.customers.models import Customer
 from crm.dictionary.models import DictType
 
@@ -53,10 +54,7 @@ def _require(by, permission, message):
 
 def _lock(service_request):
     """The request's row, locked for the rest of the transaction, with its stored state."""
-    try:
-        return ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
-    except ServiceRequest.DoesNotExist:
-        raise ValidationError(_("This service request no longer exists.")) from None
+    return lock_row(service_request, missing_message=_("This service request no longer exists."))
 
 
 def _refresh(service_request, locked):
@@ -64,11 +62,6 @@ def _refresh(service_request, locked):
     for field in ServiceRequest._meta.concrete_fields:
         setattr(service_request, field.attname, getattr(locked, field.attname))
     return service_request
-
-
-def _bump(locked, fields):
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _refuse_archived(locked):
@@ -152,33 +145,44 @@ def check_feedback(service_request, by):
         )
 
 
-def _allowed(check, *args):
-    try:
-        check(*args)
-    except ValidationError:
-        return False
-    return True
+def _check_assign_from_shown_version(service_request, by):
+    """The assign form carries the version the page shows."""
+    check_assign(service_request, by, service_request.version)
+
+
+# The request's actions, for ``can(user, request, action)`` (pages, templates, the API): each
+# one's guard is its ``check_*``, so the answer and the reason are the transition's own.
+WORKFLOW = Workflow(
+    ServiceRequest,
+    [
+        Action("edit", guard=check_guard(check_edit)),
+        Action("delete", guard=check_guard(check_delete)),
+        Action("assign", guard=check_guard(_check_assign_from_shown_version)),
+        Action("handle", guard=check_guard(check_handle)),
+        Action("feedback", guard=check_guard(check_feedback)),
+    ],
+)
 
 
 def may_edit(service_request, user):
-    return _allowed(check_edit, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "edit"))
 
 
 def may_delete(service_request, user):
-    return _allowed(check_delete, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "delete"))
 
 
 def may_assign(service_request, user):
     """Whether the assign form is offered (it carries the version the page shows)."""
-    return _allowed(check_assign, service_request, user, service_request.version)
+    return bool(WORKFLOW.can(user, service_request, "assign"))
 
 
 def may_handle(service_request, user):
-    return _allowed(check_handle, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "handle"))
 
 
 def may_give_feedback(service_request, user):
-    return _allowed(check_feedback, service_request, user)
+    return bool(WORKFLOW.can(user, service_request, "feedback"))
 
 
 def feedback_filter(user):
@@ -301,7 +305,7 @@ def assign_service_request(service_request, *, to, by, expected_version=None):
     locked.assigned_by = by
     locked.assigned_at = timezone.now()
     locked.status = Status.ASSIGNED
-    _bump(locked, ["assignee", "assigned_by", "assigned_at", "status"])
+    bump(locked, ["assignee", "assigned_by", "assigned_at", "status"])
     return _refresh(service_request, locked)
 
 
@@ -322,7 +326,7 @@ def handle_service_request(service_request, *, handling, by):
     )
     locked.latest_round = service_round
     locked.status = Status.HANDLED
-    _bump(locked, ["latest_round", "status"])
+    bump(locked, ["latest_round", "status"])
     return _refresh(service_request, locked)
 
 
@@ -362,5 +366,5 @@ def record_feedback(service_request, *, result, satisfaction, by):
         locked.status, locked.archived_at = Status.ARCHIVED, now
     else:
         locked.status = Status.ASSIGNED
-    _bump(locked, ["status", "archived_at"])
+    bump(locked, ["status", "archived_at"])
     return _refresh(service_request, locked)

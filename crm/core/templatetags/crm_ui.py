@@ -63,3 +63,13 @@ def qs(**kwargs):
 def page_numbers(page):
     """Page numbers around the current page, with ellipses (Django's elided range needs the number)."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def badge_class(value, mapping):
+    """The badge colour of a status: ``{{ status|badge_class:"new=text-bg-primary archived=text-bg-secondary" }}``.
+
+    A status not listed gets the ``*=…`` entry, or else a light badge.
+    """
+    classes = dict(pair.split("=", 1) for pair in mapping.split())
+    return classes.get(str(value), classes.get("*", "text-bg-light border"))
