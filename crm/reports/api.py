@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -18,22 +19,31 @@ from . import views
 from .periods import Period
 from .tables import Link, Table
 
+# A period lies between 2000-01-01 and 2099-12-31 (``periods``); the patterns say so to a client.
+REPORT_DATE = {"type": "string", "format": "date", "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
+PERIODS = "this_month|last_month|this_quarter|last_quarter|this_year|last_year|last_12_months|custom|20[0-9]{2}"
+FREE_TEXT = {"name"}  # the only parameters an empty value is meaningful for
+
 PERIOD_PARAMETERS = [
     OpenApiParameter(
         "period",
-        str,
+        {"type": "string", "pattern": f"^({PERIODS})$"},
         description="this_month, last_month, this_quarter, last_quarter, this_year, "
         "last_year, last_12_months, a year such as 2025, or custom",
     ),
-    OpenApiParameter("start", OpenApiTypes.DATE, description="with period=custom"),
-    OpenApiParameter("end", OpenApiTypes.DATE, description="with period=custom"),
+    OpenApiParameter("start", REPORT_DATE, description="with period=custom; from 2000-01-01 to 2099-12-31"),
+    OpenApiParameter("end", REPORT_DATE, description="with period=custom; from 2000-01-01 to 2099-12-31"),
     OpenApiParameter(
         "year", {"type": "integer", "minimum": 2000, "maximum": 2099}, description="a calendar year, instead of period"
     ),
 ]
 PARAMETERS = {
     views.DashboardView: [
-        OpenApiParameter("subject", str, description="all, department-<id> or employee-<id>"),
+        OpenApiParameter(
+            "subject",
+            {"type": "string", "pattern": "^(all|department-[0-9]+|employee-[0-9]+)$"},
+            description="all, department-<id> or employee-<id>",
+        ),
         *PERIOD_PARAMETERS,
     ],
     views.ContributionView: [
@@ -93,6 +103,9 @@ class ReportViewSet(viewsets.ViewSet):
     )
 
     def list(self, request):
+        empty = [k for k, values in request.query_params.lists() if k not in FREE_TEXT and "" in values]
+        if empty:
+            raise ValidationError({name: [_("Give a value, or leave this parameter out.")] for name in empty})
         view = self.page_view()
         view.setup(request._request)
         form = view.get_form()

@@ -60,3 +60,11 @@ def test_composition_and_churn_answer_their_tables(api_for, executive, customer_
     assert composition["table"]["footer"][:2] == ["Total", 1]
     churn = api.get("/api/v1/reports/churn/").json()
     assert churn["table"]["rows"] == [] and churn["side_table"]["footer"][:2] == ["Total", 0]
+
+
+def test_an_empty_report_parameter_is_a_400_but_an_empty_name_is_not(api_for, executive):
+    api = api_for(executive)
+    response = api.get("/api/v1/reports/dashboard/?start=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"start": ["Give a value, or leave this parameter out."]}
+    assert api.get("/api/v1/reports/contribution/?name=").status_code == 200
