@@ -102,6 +102,14 @@ def run_contract(user):
                     "checks": {"positive_data_acceptance": {"expected-statuses": WRITE_STATUSES}},
                 }
                 for method in WRITE_METHODS
+            ]
+            + [
+                {
+                    # The dashboard's subject names a department or an employee, checked against
+                    # the viewer's scope like a write's ids: one outside it is a documented 400.
+                    "include-path": "/api/v1/reports/dashboard/",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": WRITE_STATUSES}},
+                }
             ],
         }
     )
