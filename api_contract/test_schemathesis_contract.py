@@ -105,9 +105,9 @@ def run_contract(user):
             ]
             + [
                 {
-                    # The dashboard's subject names a department or an employee, checked against
-                    # the viewer's scope like a write's ids: one outside it is a documented 400.
-                    "include-path": "/api/v1/reports/dashboard/",
+                    # A report's subject, manager or region names a record checked against the
+                    # viewer's scope like a write's ids: one outside it is a documented 400.
+                    "include-path-regex": "^/api/v1/reports/",
                     "checks": {"positive_data_acceptance": {"expected-statuses": WRITE_STATUSES}},
                 }
             ],
