@@ -117,14 +117,7 @@ def run_contract(user):
         "/api/schema/?format=json", get_wsgi_application(), config=config, headers=headers
     )
     failures = {}
-    import time
-
-    start = time.monotonic()
     for event in schemathesis.engine.from_schema(schema).execute():
-        if isinstance(event, events.PhaseFinished):
-            print("PHASE", event.phase.name, round(time.monotonic() - start, 1))
-        if isinstance(event, events.ScenarioFinished) and event.elapsed_time > 3:
-            print("SLOW", event.phase, event.recorder.label, round(event.elapsed_time, 1))
         if isinstance(event, events.ScenarioFinished):
             for nodes in event.recorder.checks.values():
                 for node in nodes:
